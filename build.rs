@@ -42,6 +42,8 @@ fn run(document: &Path) -> Result<(), String> {
     let pretty = serde_json::to_string_pretty(&converted).map_err(|e| e.to_string())?;
     write(&out_dir.join("openapi-3.0.json"), &pretty)?;
 
+    // Tests that compare the build with checked-in files need to know which document it used.
+    println!("cargo::rustc-env=THEIRSTACK_OPENAPI_DOCUMENT={}", document.display());
     println!("cargo::rustc-check-cfg=cfg(theirstack_has, values(any()))");
     for capability in generate::capability_cfgs(&converted) {
         println!("cargo::rustc-cfg=theirstack_has={capability:?}");
