@@ -2,9 +2,10 @@
 //!
 //! Reads `openapi/theirstack.json` (or the file named by `THEIRSTACK_OPENAPI`), converts it to
 //! OpenAPI 3.0 (`build/convert.rs`), and writes into `OUT_DIR`: the progenitor client
-//! (`codegen.rs`), the open enums (`open_enums.rs`) and the converted document
-//! (`openapi-3.0.json`). It also sets one `theirstack_has="…"` cfg per schema field and enum
-//! value so tests of later API additions compile only against documents that have them.
+//! (`codegen.rs`), the open enums (`open_enums.rs`), facts about the document
+//! (`document_facts.rs`) and the converted document (`openapi-3.0.json`). It also sets one
+//! `theirstack_has="…"` cfg per schema field and enum value so tests of later API additions
+//! compile only against documents that have them.
 
 #[path = "build/convert.rs"]
 mod convert;
@@ -39,6 +40,7 @@ fn run(document: &Path) -> Result<(), String> {
     let client = generate::client_source(&converted, &enums)?;
     write(&out_dir.join("codegen.rs"), &client)?;
     write(&out_dir.join("open_enums.rs"), &generate::open_enums_source(&enums))?;
+    write(&out_dir.join("document_facts.rs"), &generate::document_facts_source(&converted))?;
     let pretty = serde_json::to_string_pretty(&converted).map_err(|e| e.to_string())?;
     write(&out_dir.join("openapi-3.0.json"), &pretty)?;
 

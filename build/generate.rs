@@ -173,6 +173,39 @@ pub fn capability_cfgs(doc: &Value) -> Vec<String> {
     out
 }
 
+/// Rust source for facts about the document the hand-written layer needs: the one success
+/// status every operation documents (when they agree) and the list of operations.
+pub fn document_facts_source(doc: &Value) -> String {
+    let mut operations = Vec::new();
+    let mut success = BTreeSet::new();
+    if let Some(paths) = doc.get("paths").and_then(Value::as_object) {
+        for (path, item) in paths {
+            for method in crate::convert::METHODS {
+                let Some(op) = item.get(method) else {
+                    continue;
+                };
+                let id = op.get("operationId").and_then(Value::as_str).unwrap_or_default();
+                operations.push(format!("    ({id:?}, {:?}, {path:?}),\n", method.to_ascii_uppercase()));
+                if let Some(responses) = op.get("responses").and_then(Value::as_object) {
+                    success.extend(responses.keys().filter(|c| c.starts_with('2')).cloned());
+                }
+            }
+        }
+    }
+    operations.sort();
+    let status = match success.iter().next() {
+        Some(code) if success.len() == 1 => code.parse::<u16>().map(|c| format!("Some({c})")).unwrap_or_else(|_| "None".into()),
+        _ => "None".to_string(),
+    };
+    format!(
+        "/// The success status every operation documents, when they all document the same one.\n\
+         pub(crate) const DOCUMENTED_SUCCESS_STATUS: Option<u16> = {status};\n\n\
+         /// Every operation of the document: (operationId, method, path).\n\
+         pub const OPERATIONS: &[(&str, &str, &str)] = &[\n{}];\n",
+        operations.concat()
+    )
+}
+
 /// Runs progenitor over the converted document and returns the formatted client source.
 pub fn client_source(doc: &Value, enums: &[EnumSpec]) -> Result<String, String> {
     use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};

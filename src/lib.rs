@@ -3,7 +3,20 @@
 #[allow(unused_imports, dead_code, clippy::all)]
 mod generated {
     include!(concat!(env!("OUT_DIR"), "/codegen.rs"));
+    include!(concat!(env!("OUT_DIR"), "/document_facts.rs"));
 }
 
 pub mod client;
+pub mod error;
+mod hooks;
+pub mod pagination;
+pub mod rate_limit;
+pub mod retry;
 pub mod types;
+pub mod webhooks;
+
+pub use client::{ApiKey, Client, ClientBuilder};
+pub use error::{ApiError, Error, ErrorKind, Result};
+pub use progenitor_client::ResponseValue;
+pub use rate_limit::{EndpointGroup, RateLimit};
+pub use retry::RetryPolicy;

@@ -1,0 +1,176 @@
+//! Per-request behaviour, all in one `ClientHooks` implementation.
+//!
+//! Rule: every request of every operation passes through here, and only here: the key and user
+//! agent are added (`pre`); the request waits out an exhausted rate-limit window, is sent,
+//! its body is read in full, the rate-limit state is recorded, and it is retried as
+//! [`crate::retry::decide`] says (`exec`). Error bodies are read up to [`ERROR_BODY_LIMIT`]
+//! bytes and always handed on as JSON, so an HTML page or an empty body from a gateway still
+//! becomes a typed [`crate::Error`] with its status. Each request runs in a `tracing` span with
+//! its operation id, attempts, status, request id and waits.
+
+use crate::client::{Shared, SharedInner};
+use crate::error::RAW_BODY_MARKER;
+use crate::generated::Client as Api;
+use crate::rate_limit::{EndpointGroup, RateLimit, SEARCH_OPERATIONS};
+use crate::retry::{self, Attempt, Decision, Outcome};
+use bytes::{Bytes, BytesMut};
+use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
+use reqwest::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue, USER_AGENT};
+use reqwest::{Method, Request, Response};
+use std::time::{Duration, SystemTime};
+use tracing::Instrument;
+
+/// Most bytes of an error body the client reads; the rest is not downloaded.
+pub const ERROR_BODY_LIMIT: usize = 64 * 1024;
+
+/// Whether an operation only reads: every GET, and the three search POSTs.
+pub(crate) fn is_read_only(method: &Method, operation_id: &str) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) || SEARCH_OPERATIONS.contains(&operation_id)
+}
+
+impl ClientHooks<Shared> for Api {
+    async fn pre<E>(&self, request: &mut Request, _info: &OperationInfo) -> Result<(), progenitor_client::Error<E>> {
+        let shared = &self.inner().0;
+        request.headers_mut().insert(AUTHORIZATION, shared.authorization.clone());
+        if let Some(agent) = &shared.user_agent {
+            request.headers_mut().insert(USER_AGENT, agent.clone());
+        }
+        Ok(())
+    }
+
+    async fn exec(&self, request: Request, info: &OperationInfo) -> reqwest::Result<Response> {
+        let span = tracing::debug_span!(
+            "theirstack.request",
+            operation_id = info.operation_id,
+            http.request.method = %request.method(),
+            attempts = tracing::field::Empty,
+            http.response.status_code = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+            waited_ms = tracing::field::Empty,
+        );
+        send_with_retries(self.client(), &self.inner().0, request, info.operation_id)
+            .instrument(span)
+            .await
+    }
+}
+
+async fn send_with_retries(
+    http: &reqwest::Client,
+    shared: &SharedInner,
+    request: Request,
+    operation_id: &'static str,
+) -> reqwest::Result<Response> {
+    let span = tracing::Span::current();
+    let group = EndpointGroup::of(operation_id);
+    let idempotent = is_read_only(request.method(), operation_id);
+    let started = tokio::time::Instant::now();
+    let mut waited = Duration::ZERO;
+    let mut current = request;
+    let mut number = 1;
+    loop {
+        let pause = shared.pacer.delay(group, shared.max_pacing_wait);
+        if !pause.is_zero() {
+            tracing::debug!(wait_ms = pause.as_millis() as u64, "waiting for an exhausted rate-limit window");
+            tokio::time::sleep(pause).await;
+            waited += pause;
+        }
+        // Keep a copy for the next attempt while one may follow; JSON bodies always clone.
+        let spare = if number < shared.retry.max_attempts { current.try_clone() } else { None };
+        let result = match http.execute(current).await {
+            Ok(response) => buffer(response).await,
+            Err(e) => Err(e),
+        };
+        let outcome = match &result {
+            Ok(response) => {
+                let state = RateLimit::from_headers(response.headers());
+                let rate_limit_reset = state.as_ref().and_then(RateLimit::wait);
+                shared.pacer.observe(group, state);
+                if let Some(id) = response.headers().get("x-request-id").and_then(|v| v.to_str().ok()) {
+                    span.record("request_id", id);
+                }
+                span.record("http.response.status_code", response.status().as_u16());
+                Outcome::Status {
+                    status: response.status().as_u16(),
+                    retry_after: response
+                        .headers()
+                        .get("retry-after")
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(|v| retry::parse_retry_after(v, SystemTime::now())),
+                    rate_limit_reset,
+                }
+            }
+            Err(e) if e.is_connect() => Outcome::ConnectFailed,
+            Err(_) => Outcome::ConnectionLost,
+        };
+        let attempt = Attempt { number, idempotent, elapsed: started.elapsed() };
+        let decision = retry::decide(&shared.retry, attempt, outcome, fastrand::f64());
+        match (decision, spare) {
+            (Decision::Retry(wait), Some(next)) => {
+                tracing::debug!(attempt = number, ?outcome, wait_ms = wait.as_millis() as u64, "retrying");
+                tokio::time::sleep(wait).await;
+                waited += wait;
+                number += 1;
+                current = next;
+            }
+            _ => {
+                span.record("attempts", number);
+                span.record("waited_ms", waited.as_millis() as u64);
+                if let Err(e) = &result {
+                    tracing::debug!(error = %e, "request failed");
+                }
+                return result;
+            }
+        }
+    }
+}
+
+/// Reads the body in full so that a connection lost mid-body is retried like any other, and
+/// rebuilds the response around the bytes. Error bodies are cut at [`ERROR_BODY_LIMIT`] and
+/// turned into JSON when they are not (see [`RAW_BODY_MARKER`]).
+async fn buffer(mut response: Response) -> reqwest::Result<Response> {
+    let status = response.status();
+    let version = response.version();
+    let mut headers = std::mem::take(response.headers_mut());
+    let body = if status.is_success() {
+        response.bytes().await?
+    } else {
+        let (raw, truncated) = read_limited(&mut response, ERROR_BODY_LIMIT).await?;
+        let marker = if raw.iter().all(u8::is_ascii_whitespace) {
+            Some(("empty", Bytes::from_static(b"null")))
+        } else if !truncated && serde_json::from_slice::<serde::de::IgnoredAny>(&raw).is_ok() {
+            None
+        } else {
+            let text = String::from_utf8_lossy(&raw);
+            let json = serde_json::to_vec(&text).unwrap_or_else(|_| b"null".to_vec());
+            Some((if truncated { "text-truncated" } else { "text" }, Bytes::from(json)))
+        };
+        match marker {
+            Some((kind, json)) => {
+                headers.insert(RAW_BODY_MARKER, HeaderValue::from_static(kind));
+                headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                json
+            }
+            None => raw,
+        }
+    };
+    headers.remove(CONTENT_LENGTH);
+    let mut rebuilt = http::Response::new(body);
+    *rebuilt.status_mut() = status;
+    *rebuilt.version_mut() = version;
+    *rebuilt.headers_mut() = headers;
+    Ok(Response::from(rebuilt))
+}
+
+/// Reads at most `limit` bytes of a body; says whether more was left unread.
+async fn read_limited(response: &mut Response, limit: usize) -> reqwest::Result<(Bytes, bool)> {
+    let mut buf = BytesMut::new();
+    while let Some(chunk) = response.chunk().await? {
+        let room = limit - buf.len();
+        if chunk.len() > room {
+            buf.extend_from_slice(&chunk[..room]);
+            return Ok((buf.freeze(), true));
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    Ok((buf.freeze(), false))
+}
