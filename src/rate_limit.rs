@@ -39,7 +39,11 @@ impl RateLimit {
     /// Reads the rate-limit headers. `None` when none of them carried a usable value.
     pub fn from_headers(headers: &HeaderMap) -> Option<RateLimit> {
         let text = |name: &str| -> Option<String> {
-            let values: Vec<&str> = headers.get_all(name).iter().filter_map(|v| v.to_str().ok()).collect();
+            let values: Vec<&str> = headers
+                .get_all(name)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .collect();
             (!values.is_empty()).then(|| values.join(", "))
         };
         let mut windows: Vec<Window> = Vec::new();
@@ -71,12 +75,19 @@ impl RateLimit {
                 }
             }
         }
-        for (name, field) in [("ratelimit-limit", 0), ("ratelimit-remaining", 1), ("ratelimit-reset", 2)] {
+        for (name, field) in [
+            ("ratelimit-limit", 0),
+            ("ratelimit-remaining", 1),
+            ("ratelimit-reset", 2),
+        ] {
             let Some(value) = text(name) else {
                 continue;
             };
             for (i, item) in value.split(',').enumerate() {
-                let number = item.split(';').next().and_then(|n| n.trim().parse::<u64>().ok());
+                let number = item
+                    .split(';')
+                    .next()
+                    .and_then(|n| n.trim().parse::<u64>().ok());
                 let Some(number) = number else {
                     continue;
                 };
@@ -100,7 +111,9 @@ impl RateLimit {
 
     /// How long until every exhausted window has reset; `None` when none is exhausted.
     pub fn wait(&self) -> Option<Duration> {
-        self.exhausted().map(|w| w.reset.unwrap_or(Duration::ZERO)).max()
+        self.exhausted()
+            .map(|w| w.reset.unwrap_or(Duration::ZERO))
+            .max()
     }
 
     /// The smallest number of requests left in any window, when known.
@@ -118,7 +131,10 @@ struct Item {
 
 impl Item {
     fn param_str(&self, key: &str) -> Option<String> {
-        self.params.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
+        self.params
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
     }
 
     fn param_u64(&self, key: &str) -> Option<u64> {
@@ -163,7 +179,10 @@ fn parse_list(value: &str) -> Vec<Item> {
 /// Parses one item: `"name";key=value;key="value"`.
 fn parse_item(text: &str) -> Item {
     let mut parts = split_unquoted(text, ';').into_iter();
-    let name = parts.next().map(|n| unquote(n.trim())).filter(|n| !n.is_empty());
+    let name = parts
+        .next()
+        .map(|n| unquote(n.trim()))
+        .filter(|n| !n.is_empty());
     let params = parts
         .filter_map(|p| {
             let (k, v) = p.split_once('=')?;
@@ -215,7 +234,8 @@ pub enum EndpointGroup {
 }
 
 /// The three search operations, which share one set of rate-limit windows and only read data.
-pub(crate) const SEARCH_OPERATIONS: [&str; 3] = ["search_jobs_v1", "search_companies_v1", "technographics_v1"];
+pub(crate) const SEARCH_OPERATIONS: [&str; 3] =
+    ["search_jobs_v1", "search_companies_v1", "technographics_v1"];
 
 impl EndpointGroup {
     /// The group of an operation id.
@@ -273,7 +293,11 @@ impl Pacer {
         match groups[group.index()].blocked_until {
             Some(until) => {
                 let wait = until.saturating_duration_since(Instant::now());
-                if wait <= max_wait { wait } else { Duration::ZERO }
+                if wait <= max_wait {
+                    wait
+                } else {
+                    Duration::ZERO
+                }
             }
             None => Duration::ZERO,
         }
@@ -288,7 +312,7 @@ mod tests {
     fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
         let mut h = HeaderMap::new();
         for (k, v) in pairs {
-            h.append(*k, HeaderValue::from_str(v).unwrap());
+            h.append(*k, HeaderValue::from_bytes(v.as_bytes()).unwrap());
         }
         h
     }
@@ -340,22 +364,40 @@ mod tests {
     #[test]
     fn exhausted_windows_wait_for_the_longest_reset() {
         let h = headers(&[("ratelimit", r#""s";r=0;t=1, "m";r=0;t=42, "h";r=5;t=3000"#)]);
-        assert_eq!(RateLimit::from_headers(&h).unwrap().wait(), Some(Duration::from_secs(42)));
+        assert_eq!(
+            RateLimit::from_headers(&h).unwrap().wait(),
+            Some(Duration::from_secs(42))
+        );
     }
 
     #[test]
     fn garbage_is_ignored_without_panicking() {
         for junk in [
-            "", ",,,", "\"unterminated;r=1", ";;;=", "r=-1;t=abc", "\"a\";r=99999999999999999999999", "\u{7f}",
-            "\"x\";r", "\"\\", "a;b;c=;=d",
+            "",
+            ",,,",
+            "\"unterminated;r=1",
+            ";;;=",
+            "r=-1;t=abc",
+            "\"a\";r=99999999999999999999999",
+            "\u{e9}\u{ff}",
+            "\"x\";r",
+            "\"\\",
+            "a;b;c=;=d",
         ] {
-            let h = headers(&[("ratelimit", junk), ("ratelimit-remaining", junk), ("ratelimit-policy", junk)]);
+            let h = headers(&[
+                ("ratelimit", junk),
+                ("ratelimit-remaining", junk),
+                ("ratelimit-policy", junk),
+            ]);
             let parsed = RateLimit::from_headers(&h);
             if let Some(rl) = parsed {
                 assert!(rl.windows.iter().all(|w| w != &Window::default()));
             }
         }
-        assert_eq!(RateLimit::from_headers(&headers(&[("ratelimit-remaining", "x, y")])), None);
+        assert_eq!(
+            RateLimit::from_headers(&headers(&[("ratelimit-remaining", "x, y")])),
+            None
+        );
         assert_eq!(RateLimit::from_headers(&HeaderMap::new()), None);
     }
 
@@ -372,16 +414,31 @@ mod tests {
         let pacer = Pacer::default();
         let exhausted = RateLimit::from_headers(&headers(&[("ratelimit", r#""m";r=0;t=30"#)]));
         pacer.observe(EndpointGroup::Search, exhausted);
-        assert_eq!(pacer.delay(EndpointGroup::Search, Duration::from_secs(60)), Duration::from_secs(30));
+        assert_eq!(
+            pacer.delay(EndpointGroup::Search, Duration::from_secs(60)),
+            Duration::from_secs(30)
+        );
         // Further away than the maximum: no wait, the server decides.
-        assert_eq!(pacer.delay(EndpointGroup::Search, Duration::from_secs(10)), Duration::ZERO);
+        assert_eq!(
+            pacer.delay(EndpointGroup::Search, Duration::from_secs(10)),
+            Duration::ZERO
+        );
         // Another group is unaffected.
-        assert_eq!(pacer.delay(EndpointGroup::Other, Duration::from_secs(60)), Duration::ZERO);
+        assert_eq!(
+            pacer.delay(EndpointGroup::Other, Duration::from_secs(60)),
+            Duration::ZERO
+        );
         tokio::time::advance(Duration::from_secs(31)).await;
-        assert_eq!(pacer.delay(EndpointGroup::Search, Duration::from_secs(60)), Duration::ZERO);
+        assert_eq!(
+            pacer.delay(EndpointGroup::Search, Duration::from_secs(60)),
+            Duration::ZERO
+        );
         // A healthy state clears the block.
         pacer.observe(EndpointGroup::Search, exhausted_then_healthy());
-        assert_eq!(pacer.delay(EndpointGroup::Search, Duration::from_secs(60)), Duration::ZERO);
+        assert_eq!(
+            pacer.delay(EndpointGroup::Search, Duration::from_secs(60)),
+            Duration::ZERO
+        );
     }
 
     fn exhausted_then_healthy() -> Option<RateLimit> {

@@ -96,7 +96,9 @@ pub const RETRYABLE_STATUSES: [u16; 6] = [408, 429, 500, 502, 503, 504];
 /// The retry decision. `jitter` is a number in `[0, 1)` that scales the backoff (full jitter).
 pub fn decide(policy: &RetryPolicy, attempt: Attempt, outcome: Outcome, jitter: f64) -> Decision {
     let retryable = match outcome {
-        Outcome::Status { status, .. } => RETRYABLE_STATUSES.contains(&status) && (attempt.idempotent || policy.retry_writes),
+        Outcome::Status { status, .. } => {
+            RETRYABLE_STATUSES.contains(&status) && (attempt.idempotent || policy.retry_writes)
+        }
         Outcome::ConnectFailed => true,
         Outcome::ConnectionLost => attempt.idempotent || policy.retry_writes,
     };
@@ -104,7 +106,11 @@ pub fn decide(policy: &RetryPolicy, attempt: Attempt, outcome: Outcome, jitter: 
         return Decision::Stop;
     }
     let hinted = match outcome {
-        Outcome::Status { retry_after, rate_limit_reset, .. } => retry_after.or(rate_limit_reset),
+        Outcome::Status {
+            retry_after,
+            rate_limit_reset,
+            ..
+        } => retry_after.or(rate_limit_reset),
         _ => None,
     };
     let wait = match hinted {
@@ -139,21 +145,42 @@ mod tests {
     const MS: fn(u64) -> Duration = Duration::from_millis;
 
     fn status(code: u16) -> Outcome {
-        Outcome::Status { status: code, retry_after: None, rate_limit_reset: None }
+        Outcome::Status {
+            status: code,
+            retry_after: None,
+            rate_limit_reset: None,
+        }
     }
 
     fn read(number: u32) -> Attempt {
-        Attempt { number, idempotent: true, elapsed: Duration::ZERO }
+        Attempt {
+            number,
+            idempotent: true,
+            elapsed: Duration::ZERO,
+        }
     }
 
     fn write(number: u32) -> Attempt {
-        Attempt { number, idempotent: false, elapsed: Duration::ZERO }
+        Attempt {
+            number,
+            idempotent: false,
+            elapsed: Duration::ZERO,
+        }
     }
 
     #[test]
     fn decision_table() {
         let p = RetryPolicy::default();
-        let writes = RetryPolicy { retry_writes: true, ..RetryPolicy::default() };
+        let writes = RetryPolicy {
+            retry_writes: true,
+            ..RetryPolicy::default()
+        };
+        let small_cap = RetryPolicy {
+            cap: S(1),
+            max_attempts: 10,
+            ..RetryPolicy::default()
+        };
+        let none = RetryPolicy::none();
         let hinted = |code, after: Option<Duration>, reset: Option<Duration>| Outcome::Status {
             status: code,
             retry_after: after,
@@ -185,9 +212,9 @@ mod tests {
             ("Retry-After honoured",           &p, read(1), hinted(429, Some(S(7)), Some(S(30))), 0.5, Decision::Retry(S(7))),
             ("window reset honoured",          &p, read(1), hinted(429, None, Some(S(30))), 0.5, Decision::Retry(S(30))),
             ("wait beyond max_wait stops",     &p, read(1), hinted(429, None, Some(S(3600))), 0.5, Decision::Stop),
-            ("backoff capped",                 &RetryPolicy { cap: S(1), max_attempts: 10, ..RetryPolicy::default() }, read(9), status(503), 1.0, Decision::Retry(S(1))),
+            ("backoff capped",                 &small_cap, read(9), status(503), 1.0, Decision::Retry(S(1))),
             ("total time cap",                 &p, Attempt { number: 2, idempotent: true, elapsed: S(119) }, hinted(503, Some(S(5)), None), 0.5, Decision::Stop),
-            ("no retries policy",              &RetryPolicy::none(), read(1), status(503), 0.5, Decision::Stop),
+            ("no retries policy",              &none, read(1), status(503), 0.5, Decision::Stop),
         ];
         for (name, policy, attempt, outcome, jitter, expected) in table {
             assert_eq!(decide(policy, attempt, outcome, jitter), expected, "{name}");

@@ -2,6 +2,9 @@
 
 #![allow(dead_code)]
 
+pub mod fake_search;
+pub mod scripted;
+
 use httpmock::MockServer;
 use theirstack::{Client, RetryPolicy};
 
@@ -33,4 +36,34 @@ pub fn fixture(path: &str) -> serde_json::Value {
     let full = format!("{}/tests/data/{path}", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{full}: {e}"));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{full}: {e}"))
+}
+
+/// A client for any base URL, with a `reqwest::Client` that has no timers of its own (no
+/// timeouts, no idle-pool timer), so tests can run on tokio's paused clock.
+pub fn client_for_url(base_url: &str, retry: RetryPolicy) -> Client {
+    let http = reqwest::Client::builder()
+        .pool_idle_timeout(None)
+        .build()
+        .expect("reqwest client");
+    Client::builder()
+        .api_key(TEST_KEY)
+        .base_url(base_url)
+        .http_client(http)
+        .retry_policy(retry)
+        .build()
+        .expect("test client builds")
+}
+
+/// A minimal valid job row with this id.
+pub fn job(id: i64) -> serde_json::Value {
+    serde_json::json!({
+        "id": id,
+        "job_title": format!("Data Engineer {id}"),
+        "url": format!("https://jobs.example.test/{id}"),
+        "date_posted": "2026-03-01",
+        "company": "Acme Analytics",
+        "source_url": "https://boards.example.test/acme",
+        "discovered_at": "2026-03-02T08:15:00",
+        "company_object": {"id": "acme-analytics", "name": "Acme Analytics"}
+    })
 }

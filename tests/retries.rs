@@ -1,0 +1,326 @@
+//! Retries and pacing in the request hooks, against a scripted loopback server on tokio's paused
+//! clock: what is retried, how long the client waits, and what is never retried.
+
+mod support;
+
+use serde_json::json;
+use std::time::Duration;
+use support::scripted::{Action, ScriptedServer};
+use theirstack::types::{JobSearchFiltersInput, WebhookCreate};
+use theirstack::{EndpointGroup, Error, RetryPolicy};
+use tokio::time::Instant;
+
+fn filters() -> JobSearchFiltersInput {
+    JobSearchFiltersInput::builder()
+        .posted_at_max_age_days(Some(7))
+        .try_into()
+        .unwrap()
+}
+
+fn ok_page() -> Action {
+    Action::json(
+        200,
+        &json!({"metadata": {"total_results": null}, "data": [support::job(1)]}),
+    )
+}
+
+/// Sends one job search and returns how long the client took on the paused clock.
+async fn search(server: &ScriptedServer, retry: RetryPolicy) -> (Result<(), Error>, Duration) {
+    let client = support::client_for_url(&server.base_url, retry);
+    let started = Instant::now();
+    let result = client
+        .search_jobs_v1()
+        .body(filters())
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(Error::from);
+    (result, started.elapsed())
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_429_without_headers_is_retried_with_backoff() {
+    let server = ScriptedServer::start(vec![Action::raw(429, &[], ""), ok_page()]);
+    let (result, waited) = search(&server, RetryPolicy::default()).await;
+    result.unwrap();
+    assert_eq!(server.received().len(), 2);
+    assert!(
+        waited <= RetryPolicy::default().base,
+        "first backoff is at most the base: {waited:?}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_429_with_ratelimit_reset_waits_that_long() {
+    let server = ScriptedServer::start(vec![
+        Action::raw(
+            429,
+            &[
+                ("ratelimit", r#""per-minute";r=0;t=37"#),
+                ("ratelimit-reset", "37"),
+            ],
+            "",
+        ),
+        ok_page(),
+    ]);
+    let (result, waited) = search(&server, RetryPolicy::default()).await;
+    result.unwrap();
+    assert_eq!(server.received().len(), 2);
+    assert!(
+        waited >= Duration::from_secs(37) && waited < Duration::from_secs(38),
+        "{waited:?}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn retry_after_in_seconds_and_as_a_date_is_honoured() {
+    let server = ScriptedServer::start(vec![
+        Action::raw(503, &[("retry-after", "12")], ""),
+        ok_page(),
+    ]);
+    let (result, waited) = search(&server, RetryPolicy::default()).await;
+    result.unwrap();
+    assert!(
+        waited >= Duration::from_secs(12) && waited < Duration::from_secs(13),
+        "{waited:?}"
+    );
+
+    // An HTTP-date in the past means "now".
+    let server = ScriptedServer::start(vec![
+        Action::raw(503, &[("retry-after", "Sun, 06 Nov 1994 08:49:37 GMT")], ""),
+        ok_page(),
+    ]);
+    let (result, waited) = search(&server, RetryPolicy::default()).await;
+    result.unwrap();
+    assert!(waited < Duration::from_millis(10), "{waited:?}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn two_500s_then_200_succeeds_on_the_third_attempt() {
+    let server = ScriptedServer::start(vec![
+        Action::raw(500, &[], "oops"),
+        Action::raw(500, &[], "oops"),
+        ok_page(),
+    ]);
+    let (result, _) = search(&server, RetryPolicy::default()).await;
+    result.unwrap();
+    assert_eq!(server.received().len(), 3);
+    // The retried requests are the same request.
+    let bodies: Vec<_> = server.received().iter().map(|r| r.json()).collect();
+    assert!(bodies.windows(2).all(|w| w[0] == w[1]));
+}
+
+#[tokio::test(start_paused = true)]
+async fn attempts_are_capped_and_the_last_error_is_returned() {
+    let server = ScriptedServer::start(vec![Action::raw(502, &[], "<html>bad gateway</html>"); 6]);
+    let (result, _) = search(
+        &server,
+        RetryPolicy {
+            max_attempts: 3,
+            ..RetryPolicy::default()
+        },
+    )
+    .await;
+    let err = result.unwrap_err();
+    assert!(err.is_server());
+    assert_eq!(err.status().unwrap().as_u16(), 502);
+    assert_eq!(server.received().len(), 3);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_dropped_connection_then_200_succeeds() {
+    let server = ScriptedServer::start(vec![Action::Close, ok_page()]);
+    let (result, _) = search(&server, RetryPolicy::default()).await;
+    result.unwrap();
+    assert_eq!(server.received().len(), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_body_cut_short_is_retried_for_reads() {
+    let server = ScriptedServer::start(vec![
+        Action::CutBody {
+            status: 200,
+            declared: 5000,
+            sent: br#"{"metadata": {"total_res"#.to_vec(),
+        },
+        ok_page(),
+    ]);
+    let (result, _) = search(&server, RetryPolicy::default()).await;
+    result.unwrap();
+    assert_eq!(server.received().len(), 2);
+}
+
+fn webhook() -> WebhookCreate {
+    WebhookCreate::builder()
+        .url("https://hooks.example.test/theirstack")
+        .search_id(42)
+        .try_into()
+        .unwrap()
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_webhook_create_answered_503_is_not_retried() {
+    let server = ScriptedServer::start(vec![
+        Action::raw(503, &[], "busy"),
+        Action::json(200, &json!({})),
+    ]);
+    let client = support::client_for_url(&server.base_url, RetryPolicy::default());
+    let err: Error = client
+        .post_webhooks_v0()
+        .body(webhook())
+        .send()
+        .await
+        .unwrap_err()
+        .into();
+    assert_eq!(err.status().unwrap().as_u16(), 503);
+    assert_eq!(server.received().len(), 1, "a write is sent once");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_webhook_create_is_retried_when_the_caller_opts_in() {
+    let created = json!({
+        "url": "https://hooks.example.test/theirstack", "search_id": 42, "id": 7, "user_id": 1, "team_id": 2,
+        "is_active": true, "is_archived": false, "created_at": "2026-03-01T10:00:00Z", "updated_at": "2026-03-01T10:00:00Z",
+        "search_name": "Data engineers", "event_type": "job_new"
+    });
+    let server = ScriptedServer::start(vec![
+        Action::raw(503, &[], "busy"),
+        Action::json(200, &created),
+    ]);
+    let client = support::client_for_url(
+        &server.base_url,
+        RetryPolicy {
+            retry_writes: true,
+            ..RetryPolicy::default()
+        },
+    );
+    let hook = client
+        .post_webhooks_v0()
+        .body(webhook())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(hook.id, 7);
+    assert_eq!(server.received().len(), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_dropped_connection_on_a_write_is_not_retried() {
+    let server = ScriptedServer::start(vec![Action::Close, Action::json(200, &json!({}))]);
+    let client = support::client_for_url(&server.base_url, RetryPolicy::default());
+    let err: Error = client
+        .post_webhooks_v0()
+        .body(webhook())
+        .send()
+        .await
+        .unwrap_err()
+        .into();
+    assert!(err.is_transport());
+    assert_eq!(server.received().len(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn errors_that_cannot_improve_are_not_retried() {
+    for status in [400, 401, 402, 403, 404, 422] {
+        let server = ScriptedServer::start(vec![Action::raw(status, &[], ""), ok_page()]);
+        let (result, _) = search(&server, RetryPolicy::default()).await;
+        assert_eq!(result.unwrap_err().status().unwrap().as_u16(), status);
+        assert_eq!(server.received().len(), 1, "{status} is not retried");
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_exhausted_window_delays_the_next_search_instead_of_spending_a_429() {
+    let exhausted = Action::Respond {
+        status: 200,
+        headers: vec![
+            ("content-type".into(), "application/json".into()),
+            (
+                "ratelimit".into(),
+                r#""per-second";r=0;t=1, "per-minute";r=0;t=20"#.into(),
+            ),
+        ],
+        body: json!({"metadata": {}, "data": []}).to_string().into_bytes(),
+    };
+    let server = ScriptedServer::start(vec![exhausted, ok_page()]);
+    let client = support::client_for_url(&server.base_url, RetryPolicy::none());
+    client
+        .search_jobs_v1()
+        .body(filters())
+        .send()
+        .await
+        .unwrap();
+    let state = client
+        .rate_limit(EndpointGroup::Search)
+        .expect("state recorded");
+    assert_eq!(state.wait(), Some(Duration::from_secs(20)));
+    let started = Instant::now();
+    client
+        .search_jobs_v1()
+        .body(filters())
+        .send()
+        .await
+        .unwrap();
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_secs(20) && waited < Duration::from_secs(21),
+        "{waited:?}"
+    );
+    assert_eq!(server.received().len(), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_window_reset_beyond_the_maximum_is_not_waited_for() {
+    let exhausted = Action::Respond {
+        status: 200,
+        headers: vec![
+            ("content-type".into(), "application/json".into()),
+            ("ratelimit".into(), r#""per-day";r=0;t=86400"#.into()),
+        ],
+        body: json!({"metadata": {}, "data": []}).to_string().into_bytes(),
+    };
+    let server = ScriptedServer::start(vec![
+        exhausted,
+        Action::raw(429, &[("ratelimit", r#""per-day";r=0;t=86399"#)], ""),
+    ]);
+    let client = support::client_for_url(&server.base_url, RetryPolicy::default());
+    client
+        .search_jobs_v1()
+        .body(filters())
+        .send()
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let err: Error = client
+        .search_jobs_v1()
+        .body(filters())
+        .send()
+        .await
+        .unwrap_err()
+        .into();
+    assert!(err.is_rate_limited());
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "neither paced nor retried for a day"
+    );
+    assert_eq!(server.received().len(), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_key_is_sent_as_bearer_on_every_attempt() {
+    let server = ScriptedServer::start(vec![Action::raw(503, &[], ""), ok_page()]);
+    let (result, _) = search(&server, RetryPolicy::default()).await;
+    result.unwrap();
+    for request in server.received() {
+        assert_eq!(
+            request.header("authorization"),
+            Some(support::bearer().as_str())
+        );
+        assert!(
+            request
+                .header("user-agent")
+                .unwrap()
+                .starts_with("theirstack-rs/")
+        );
+    }
+}
