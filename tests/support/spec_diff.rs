@@ -1,0 +1,914 @@
+//! Structural comparison of two OpenAPI documents (3.1 as FastAPI writes it, or 3.0).
+//!
+//! Rule of this module: a document becomes a sorted set of facts, one per operation, parameter,
+//! body, response, schema, field, array item and union branch, each with the attributes that
+//! change generated code or what goes on the wire (type, format, `$ref` target, nullability,
+//! required-ness, enum values, default, numeric and length bounds, pattern, ...). Prose
+//! (descriptions, titles, summaries, examples, tags) is ignored. Schema `$ref`s are followed by
+//! name: a referenced component is compared once, as `schema <Name>`, not once per use. The
+//! nullable spellings (`anyOf` with null, type arrays with `"null"`, `nullable: true`) compare
+//! equal. Depends on `serde_json` and `std` only; `tests/fidelity.rs` and
+//! `examples/openapi_diff.rs` share it.
+
+#![allow(dead_code)]
+
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+/// The HTTP methods of an OpenAPI path item, in the order the specification lists them.
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// Schema keywords that carry prose or tooling hints only.
+const IGNORED_KEYWORDS: [&str; 9] = [
+    "description",
+    "title",
+    "examples",
+    "example",
+    "$comment",
+    "externalDocs",
+    "xml",
+    "$schema",
+    "$id",
+];
+
+/// Schema keywords recorded verbatim as attributes (compact JSON).
+const PLAIN_KEYWORDS: [&str; 19] = [
+    "format",
+    "default",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "minProperties",
+    "maxProperties",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "discriminator",
+];
+
+/// Who a fact belongs to: an operation, a webhook delivery, or a component schema.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Owner {
+    /// `paths` entry: path template and upper-case method.
+    Operation { path: String, method: String },
+    /// `webhooks` entry (requests the API sends): name and upper-case method.
+    Webhook { name: String, method: String },
+    /// `components/schemas` entry.
+    Schema(String),
+}
+
+impl fmt::Display for Owner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Owner::Operation { path, method } => write!(f, "{method} {path}"),
+            Owner::Webhook { name, method } => write!(f, "webhook {name} {method}"),
+            Owner::Schema(name) => write!(f, "schema {name}"),
+        }
+    }
+}
+
+/// Where a fact sits: its owner and a path inside it (`""` is the owner itself).
+///
+/// Paths: `param <in> <name>`, `request`, `request <media>`, `response <code>`,
+/// `response <code> <media>`, `response <code> header <name>`; below a schema, `.field`,
+/// `[]` (array items), `[i]` (tuple position), `{}` (map values), `|anyOf[i]`, `|oneOf[i]`,
+/// `&allOf[i]` and `!not`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Key {
+    pub owner: Owner,
+    pub path: String,
+}
+
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            write!(f, "{}", self.owner)
+        } else {
+            write!(f, "{} {}", self.owner, self.path)
+        }
+    }
+}
+
+/// What a fact describes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Operation,
+    Parameter,
+    Body,
+    Response,
+    Schema,
+    Field,
+    Item,
+    Branch,
+}
+
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Operation => "operation",
+            Kind::Parameter => "parameter",
+            Kind::Body => "body",
+            Kind::Response => "response",
+            Kind::Schema => "schema",
+            Kind::Field => "field",
+            Kind::Item => "item",
+            Kind::Branch => "union branch",
+        }
+    }
+}
+
+/// One fact: its kind, its attributes and, for enums, its values (compact JSON, in order).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    pub kind: Kind,
+    pub attrs: BTreeMap<String, String>,
+    pub enum_values: Option<Vec<String>>,
+}
+
+impl Entry {
+    fn new(kind: Kind) -> Self {
+        Entry {
+            kind,
+            attrs: BTreeMap::new(),
+            enum_values: None,
+        }
+    }
+
+    /// `kind (attr=value, ...; enum [..])`, for reports.
+    pub fn summary(&self) -> String {
+        let mut parts: Vec<String> = self.attrs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        if let Some(values) = &self.enum_values {
+            parts.push(format!("enum [{}]", values.join(", ")));
+        }
+        if parts.is_empty() {
+            self.kind.name().to_string()
+        } else {
+            format!("{} ({})", self.kind.name(), parts.join(", "))
+        }
+    }
+}
+
+/// Every fact of one document.
+#[derive(Clone, Debug, Default)]
+pub struct Facts {
+    pub entries: BTreeMap<Key, Entry>,
+}
+
+/// Reads the facts of an OpenAPI document. Fails when it is not an object with a `paths` object.
+pub fn facts(doc: &Value) -> Result<Facts, String> {
+    let root = doc.as_object().ok_or("the document is not a JSON object")?;
+    let paths = match root.get("paths") {
+        Some(Value::Object(paths)) => paths,
+        Some(_) => return Err("`paths` is not an object".into()),
+        None => return Err("no `paths` object: not an OpenAPI document".into()),
+    };
+    let mut reader = Reader {
+        doc,
+        out: Facts::default(),
+    };
+    for (path, item) in paths {
+        let item = reader.resolve(item);
+        for method in METHODS {
+            if let Some(op) = item.get(method) {
+                let owner = Owner::Operation {
+                    path: path.clone(),
+                    method: method.to_ascii_uppercase(),
+                };
+                reader.operation(owner, item, op);
+            }
+        }
+    }
+    if let Some(Value::Object(hooks)) = root.get("webhooks") {
+        for (name, item) in hooks {
+            let item = reader.resolve(item);
+            for method in METHODS {
+                if let Some(op) = item.get(method) {
+                    let owner = Owner::Webhook {
+                        name: name.clone(),
+                        method: method.to_ascii_uppercase(),
+                    };
+                    reader.operation(owner, item, op);
+                }
+            }
+        }
+    }
+    if let Some(Value::Object(schemas)) = doc.pointer("/components/schemas") {
+        for (name, schema) in schemas {
+            let owner = Owner::Schema(name.clone());
+            reader.schema(&owner, "", Kind::Schema, schema, false);
+        }
+    }
+    Ok(reader.out)
+}
+
+struct Reader<'a> {
+    doc: &'a Value,
+    out: Facts,
+}
+
+impl<'a> Reader<'a> {
+    /// Follows a non-schema `$ref` (parameters, bodies, responses, path items) inside the document.
+    fn resolve(&self, value: &'a Value) -> &'a Value {
+        let mut value = value;
+        for _ in 0..16 {
+            match value
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix('#'))
+            {
+                Some(pointer) => match self.doc.pointer(pointer) {
+                    Some(target) => value = target,
+                    None => return value,
+                },
+                None => return value,
+            }
+        }
+        value
+    }
+
+    fn insert(&mut self, owner: &Owner, path: &str, entry: Entry) {
+        let key = Key {
+            owner: owner.clone(),
+            path: path.to_string(),
+        };
+        self.out.entries.insert(key, entry);
+    }
+
+    fn operation(&mut self, owner: Owner, item: &'a Value, op: &'a Value) {
+        let mut entry = Entry::new(Kind::Operation);
+        for key in ["operationId", "deprecated", "security"] {
+            if let Some(v) = op.get(key) {
+                entry.attrs.insert(key.into(), compact(v));
+            }
+        }
+        self.insert(&owner, "", entry);
+
+        // Path-level parameters apply unless the operation redefines the same (in, name).
+        let mut params: BTreeMap<(String, String), &Value> = BTreeMap::new();
+        for list in [item.get("parameters"), op.get("parameters")]
+            .into_iter()
+            .flatten()
+        {
+            for param in list.as_array().into_iter().flatten() {
+                let param = self.resolve(param);
+                let name = param
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or("?")
+                    .to_string();
+                let place = param
+                    .get("in")
+                    .and_then(Value::as_str)
+                    .unwrap_or("?")
+                    .to_string();
+                params.insert((place, name), param);
+            }
+        }
+        for ((place, name), param) in params {
+            let path = format!("param {place} {name}");
+            let mut extra = BTreeMap::new();
+            for key in [
+                "required",
+                "deprecated",
+                "style",
+                "explode",
+                "allowEmptyValue",
+                "allowReserved",
+            ] {
+                if let Some(v) = param.get(key)
+                    && !(key == "required" && v == &Value::Bool(false))
+                {
+                    extra.insert(key.to_string(), compact(v));
+                }
+            }
+            match param.get("schema") {
+                Some(schema) => self.schema_with(&owner, &path, Kind::Parameter, schema, extra),
+                None => {
+                    let mut entry = Entry::new(Kind::Parameter);
+                    entry.attrs = extra;
+                    self.insert(&owner, &path, entry);
+                }
+            }
+        }
+
+        if let Some(body) = op.get("requestBody") {
+            let body = self.resolve(body);
+            let mut entry = Entry::new(Kind::Body);
+            if body.get("required") == Some(&Value::Bool(true)) {
+                entry.attrs.insert("required".into(), "true".into());
+            }
+            self.insert(&owner, "request", entry);
+            self.content(&owner, "request", body);
+        }
+        if let Some(Value::Object(responses)) = op.get("responses") {
+            for (code, response) in responses {
+                let response = self.resolve(response);
+                let path = format!("response {code}");
+                self.insert(&owner, &path, Entry::new(Kind::Response));
+                self.content(&owner, &path, response);
+                if let Some(Value::Object(headers)) = response.get("headers") {
+                    for (name, header) in headers {
+                        let header = self.resolve(header);
+                        let hpath = format!("{path} header {}", name.to_ascii_lowercase());
+                        let mut extra = BTreeMap::new();
+                        if header.get("required") == Some(&Value::Bool(true)) {
+                            extra.insert("required".to_string(), "true".to_string());
+                        }
+                        let schema = header.get("schema").unwrap_or(&Value::Null);
+                        self.schema_with(&owner, &hpath, Kind::Parameter, schema, extra);
+                    }
+                }
+            }
+        }
+    }
+
+    fn content(&mut self, owner: &Owner, path: &str, holder: &'a Value) {
+        if let Some(Value::Object(content)) = holder.get("content") {
+            for (media, entry) in content {
+                let schema = entry.get("schema").unwrap_or(&Value::Null);
+                self.schema(owner, &format!("{path} {media}"), Kind::Body, schema, false);
+            }
+        }
+    }
+
+    fn schema(&mut self, owner: &Owner, path: &str, kind: Kind, schema: &Value, required: bool) {
+        let mut extra = BTreeMap::new();
+        if required {
+            extra.insert("required".to_string(), "true".to_string());
+        }
+        self.schema_with(owner, path, kind, schema, extra);
+    }
+
+    /// Records one schema position and walks its subschemas.
+    fn schema_with(
+        &mut self,
+        owner: &Owner,
+        path: &str,
+        kind: Kind,
+        schema: &Value,
+        extra: BTreeMap<String, String>,
+    ) {
+        let (obj, nullable) = normalize(schema);
+        let mut entry = Entry::new(kind);
+        entry.attrs = extra;
+        if nullable {
+            entry.attrs.insert("nullable".into(), "true".into());
+        }
+        if matches!(schema, Value::Bool(false)) {
+            entry.attrs.insert("false".into(), "true".into());
+        }
+        let mut children: Vec<(String, Kind, &Value, bool)> = Vec::new();
+        let required: BTreeSet<&str> = obj
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|list| list.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        for (key, value) in &obj {
+            match key.as_str() {
+                "type" => {
+                    let text = match value {
+                        Value::Array(types) => {
+                            types.iter().map(plain).collect::<Vec<_>>().join("|")
+                        }
+                        other => plain(other),
+                    };
+                    entry.attrs.insert("type".into(), text);
+                }
+                "$ref" => {
+                    let target = value.as_str().unwrap_or_default();
+                    let name = target
+                        .strip_prefix("#/components/schemas/")
+                        .map(|n| n.replace("~1", "/").replace("~0", "~"))
+                        .unwrap_or_else(|| target.to_string());
+                    entry.attrs.insert("ref".into(), name);
+                }
+                "enum" => {
+                    let values = value
+                        .as_array()
+                        .map(|l| l.iter().map(compact).collect())
+                        .unwrap_or_default();
+                    entry.enum_values = Some(values);
+                }
+                "properties" => {
+                    for (name, sub) in value.as_object().into_iter().flatten() {
+                        let child = if path.is_empty() {
+                            format!(".{name}")
+                        } else {
+                            format!("{path}.{name}")
+                        };
+                        children.push((child, Kind::Field, sub, required.contains(name.as_str())));
+                    }
+                }
+                "required" => {
+                    let declared = obj.get("properties").and_then(Value::as_object);
+                    for name in &required {
+                        if !declared.is_some_and(|d| d.contains_key(*name)) {
+                            entry
+                                .attrs
+                                .insert(format!("required-undeclared {name}"), "true".into());
+                        }
+                    }
+                }
+                "items" if value.is_object() || value.is_boolean() => {
+                    children.push((format!("{path}[]"), Kind::Item, value, false));
+                }
+                "prefixItems" => {
+                    for (i, sub) in value.as_array().into_iter().flatten().enumerate() {
+                        children.push((format!("{path}[{i}]"), Kind::Item, sub, false));
+                    }
+                }
+                "additionalProperties" if value.is_object() => {
+                    entry
+                        .attrs
+                        .insert("additionalProperties".into(), "schema".into());
+                    children.push((format!("{path}{{}}"), Kind::Item, value, false));
+                }
+                "anyOf" | "oneOf" | "allOf" => {
+                    let list = value.as_array().map(Vec::as_slice).unwrap_or_default();
+                    entry
+                        .attrs
+                        .insert("union".into(), format!("{key}({})", list.len()));
+                    let sep = if key == "allOf" { '&' } else { '|' };
+                    for (i, sub) in list.iter().enumerate() {
+                        children.push((format!("{path}{sep}{key}[{i}]"), Kind::Branch, sub, false));
+                    }
+                }
+                "not" => children.push((format!("{path}!not"), Kind::Branch, value, false)),
+                k if PLAIN_KEYWORDS.contains(&k) => {
+                    entry.attrs.insert(k.into(), compact(value));
+                }
+                k if IGNORED_KEYWORDS.contains(&k) || k.starts_with("x-") => {}
+                // Anything else still changes what the schema accepts: keep it, verbatim.
+                k => {
+                    entry.attrs.insert(k.into(), compact(value));
+                }
+            }
+        }
+        self.insert(owner, path, entry);
+        for (child, kind, sub, req) in children {
+            self.schema(owner, &child, kind, sub, req);
+        }
+    }
+}
+
+/// A schema in one canonical spelling, plus whether it admits `null`.
+///
+/// `anyOf`/`oneOf` null branches, `"null"` in a type array, `null` in an enum and 3.0's
+/// `nullable: true` all become the returned flag; one remaining branch is merged into the parent;
+/// `const` becomes a one-value enum; `allOf` of one bare `$ref` becomes that `$ref`; 3.0's boolean
+/// exclusive bounds become 3.1 numbers.
+fn normalize(schema: &Value) -> (Map<String, Value>, bool) {
+    let mut obj = match schema {
+        Value::Object(map) => map.clone(),
+        _ => Map::new(),
+    };
+    let mut nullable = false;
+    if obj.remove("nullable") == Some(Value::Bool(true)) {
+        nullable = true;
+    }
+    if let Some(value) = obj.remove("const") {
+        obj.insert("enum".into(), Value::Array(vec![value]));
+    }
+    if let Some(Value::Array(types)) = obj.get("type").cloned() {
+        let rest: Vec<Value> = types
+            .iter()
+            .filter(|t| t.as_str() != Some("null"))
+            .cloned()
+            .collect();
+        if rest.len() != types.len() {
+            nullable = true;
+        }
+        match rest.len() {
+            0 => {
+                obj.remove("type");
+                obj.insert("enum".into(), Value::Array(vec![Value::Null]));
+            }
+            1 => {
+                obj.insert("type".into(), rest[0].clone());
+            }
+            _ => {
+                obj.insert("type".into(), Value::Array(rest));
+            }
+        }
+    }
+    if obj.get("type").and_then(Value::as_str) == Some("null") {
+        obj.remove("type");
+        obj.insert("enum".into(), Value::Array(vec![Value::Null]));
+    }
+    if let Some(Value::Array(values)) = obj.get("enum")
+        && values.len() > 1
+        && values.iter().any(Value::is_null)
+    {
+        let rest: Vec<Value> = values.iter().filter(|v| !v.is_null()).cloned().collect();
+        obj.insert("enum".into(), Value::Array(rest));
+        nullable = true;
+    }
+    for (exclusive, inclusive) in [
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ] {
+        match obj.get(exclusive) {
+            Some(Value::Bool(true)) => {
+                if let Some(bound) = obj.remove(inclusive) {
+                    obj.insert(exclusive.into(), bound);
+                }
+            }
+            Some(Value::Bool(false)) => {
+                obj.remove(exclusive);
+            }
+            _ => {}
+        }
+    }
+    for key in ["anyOf", "oneOf"] {
+        let Some(Value::Array(branches)) = obj.get(key).cloned() else {
+            continue;
+        };
+        let rest: Vec<Value> = branches
+            .iter()
+            .filter(|b| !is_null_schema(b))
+            .cloned()
+            .collect();
+        if rest.len() == branches.len() {
+            continue;
+        }
+        nullable = true;
+        obj.remove(key);
+        match rest.len() {
+            0 => {
+                obj.insert("enum".into(), Value::Array(vec![Value::Null]));
+            }
+            1 => {
+                let (inner, inner_nullable) = normalize(&rest[0]);
+                nullable |= inner_nullable;
+                for (k, v) in inner {
+                    obj.entry(k).or_insert(v);
+                }
+            }
+            _ => {
+                obj.insert(key.into(), Value::Array(rest));
+            }
+        }
+    }
+    if let Some(Value::Array(list)) = obj.get("allOf")
+        && let [Value::Object(only)] = list.as_slice()
+        && only.len() == 1
+        && only.contains_key("$ref")
+        && !obj.contains_key("$ref")
+    {
+        let reference = only["$ref"].clone();
+        obj.remove("allOf");
+        obj.insert("$ref".into(), reference);
+    }
+    (obj, nullable)
+}
+
+/// True for a schema that admits only `null`.
+fn is_null_schema(value: &Value) -> bool {
+    let Some(obj) = value.as_object() else {
+        return false;
+    };
+    let only_null_type = match obj.get("type") {
+        Some(Value::String(t)) => t == "null",
+        Some(Value::Array(types)) => types.iter().all(|t| t.as_str() == Some("null")),
+        _ => false,
+    };
+    only_null_type
+        || obj.get("enum").is_some_and(|e| {
+            e.as_array()
+                .is_some_and(|l| !l.is_empty() && l.iter().all(Value::is_null))
+        })
+        || obj.get("const").is_some_and(Value::is_null)
+}
+
+fn compact(value: &Value) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+/// A string without quotes, anything else as compact JSON.
+fn plain(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => compact(other),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Differences
+
+/// One structural difference from `old` to `new`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Change {
+    /// A fact only `new` has.
+    Added { key: Key, entry: Entry },
+    /// A fact only `old` has.
+    Removed { key: Key, entry: Entry },
+    /// An attribute that differs (`None`: absent on that side).
+    Attr {
+        key: Key,
+        attr: String,
+        old: Option<String>,
+        new: Option<String>,
+    },
+    /// An enum value only one side has (`added`: only `new` has it).
+    EnumValue {
+        key: Key,
+        value: String,
+        added: bool,
+    },
+}
+
+impl Change {
+    pub fn key(&self) -> &Key {
+        match self {
+            Change::Added { key, .. } | Change::Removed { key, .. } => key,
+            Change::Attr { key, .. } | Change::EnumValue { key, .. } => key,
+        }
+    }
+
+    /// `added`, `removed`, `changed <attr>`, or `enum value added <value>` / `enum value
+    /// removed <value>` with the value as JSON.
+    pub fn label(&self) -> String {
+        match self {
+            Change::Added { .. } => "added".into(),
+            Change::Removed { .. } => "removed".into(),
+            Change::Attr { attr, .. } => format!("changed {attr}"),
+            Change::EnumValue {
+                value, added: true, ..
+            } => format!("enum value added {value}"),
+            Change::EnumValue {
+                value,
+                added: false,
+                ..
+            } => format!("enum value removed {value}"),
+        }
+    }
+}
+
+impl fmt::Display for Change {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Change::Added { key, entry } => write!(f, "+ {key}: {}", entry.summary()),
+            Change::Removed { key, entry } => write!(f, "- {key}: {}", entry.summary()),
+            Change::Attr {
+                key,
+                attr,
+                old,
+                new,
+            } => {
+                let side = |v: &Option<String>| v.clone().unwrap_or_else(|| "(none)".into());
+                write!(f, "~ {key}: {attr} {} -> {}", side(old), side(new))
+            }
+            Change::EnumValue { key, value, added } => {
+                let sign = if *added { '+' } else { '-' };
+                write!(f, "{sign} {key}: enum value {value}")
+            }
+        }
+    }
+}
+
+/// Every difference from `old` to `new`, in key order. A fact added or removed together with
+/// its parent (say every field of a new schema) is reported once, through the parent.
+pub fn diff(old: &Facts, new: &Facts) -> Vec<Change> {
+    let mut changes = Vec::new();
+    let keys: BTreeSet<&Key> = old.entries.keys().chain(new.entries.keys()).collect();
+    for key in keys {
+        match (old.entries.get(key), new.entries.get(key)) {
+            (None, Some(entry)) => {
+                if !has_parent_in(key, &new.entries, &old.entries) {
+                    changes.push(Change::Added {
+                        key: key.clone(),
+                        entry: entry.clone(),
+                    });
+                }
+            }
+            (Some(entry), None) => {
+                if !has_parent_in(key, &old.entries, &new.entries) {
+                    changes.push(Change::Removed {
+                        key: key.clone(),
+                        entry: entry.clone(),
+                    });
+                }
+            }
+            (Some(a), Some(b)) => {
+                let attrs: BTreeSet<&String> = a.attrs.keys().chain(b.attrs.keys()).collect();
+                for attr in attrs {
+                    let (x, y) = (a.attrs.get(attr), b.attrs.get(attr));
+                    if x != y {
+                        changes.push(Change::Attr {
+                            key: key.clone(),
+                            attr: attr.clone(),
+                            old: x.cloned(),
+                            new: y.cloned(),
+                        });
+                    }
+                }
+                match (&a.enum_values, &b.enum_values) {
+                    (Some(x), Some(y)) => {
+                        for value in x.iter().filter(|v| !y.contains(v)) {
+                            changes.push(Change::EnumValue {
+                                key: key.clone(),
+                                value: value.clone(),
+                                added: false,
+                            });
+                        }
+                        for value in y.iter().filter(|v| !x.contains(v)) {
+                            changes.push(Change::EnumValue {
+                                key: key.clone(),
+                                value: value.clone(),
+                                added: true,
+                            });
+                        }
+                    }
+                    (x, y) if x != y => changes.push(Change::Attr {
+                        key: key.clone(),
+                        attr: "enum".into(),
+                        old: x.as_ref().map(|v| format!("[{}]", v.join(", "))),
+                        new: y.as_ref().map(|v| format!("[{}]", v.join(", "))),
+                    }),
+                    _ => {}
+                }
+                if a.kind != b.kind {
+                    changes.push(Change::Attr {
+                        key: key.clone(),
+                        attr: "kind".into(),
+                        old: Some(a.kind.name().into()),
+                        new: Some(b.kind.name().into()),
+                    });
+                }
+            }
+            (None, None) => {}
+        }
+    }
+    changes
+}
+
+/// True when an ancestor of `key` (same owner, shorter path) is in `side` but not in `other`.
+fn has_parent_in(key: &Key, side: &BTreeMap<Key, Entry>, other: &BTreeMap<Key, Entry>) -> bool {
+    ancestors(&key.path).into_iter().any(|path| {
+        let parent = Key {
+            owner: key.owner.clone(),
+            path,
+        };
+        side.contains_key(&parent) && !other.contains_key(&parent)
+    })
+}
+
+/// The proper ancestors of a fact path: every prefix that ends before a separator, and `""`.
+fn ancestors(path: &str) -> Vec<String> {
+    if path.is_empty() {
+        return Vec::new();
+    }
+    let mut out = vec![String::new()];
+    for (i, c) in path.char_indices().skip(1) {
+        if matches!(c, '.' | '[' | '{' | '|' | '&' | '!' | ' ') {
+            out.push(path[..i].to_string());
+        }
+    }
+    out
+}
+
+/// Names of the component schemas reachable through `$ref`s from the facts whose owner passes
+/// `root`.
+pub fn reachable_schemas(facts: &Facts, root: impl Fn(&Owner) -> bool) -> BTreeSet<String> {
+    let mut seen = BTreeSet::new();
+    let mut todo: Vec<String> = facts
+        .entries
+        .iter()
+        .filter(|(k, _)| root(&k.owner))
+        .filter_map(|(_, e)| e.attrs.get("ref").cloned())
+        .collect();
+    while let Some(name) = todo.pop() {
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        let owner = Owner::Schema(name);
+        todo.extend(
+            facts
+                .entries
+                .iter()
+                .filter(|(k, _)| k.owner == owner)
+                .filter_map(|(_, e)| e.attrs.get("ref").cloned()),
+        );
+    }
+    seen
+}
+
+/// How much of a reference document another one matches.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Coverage {
+    /// Operations (`paths` entries) present in both / in the reference.
+    pub operations: (usize, usize),
+    /// Webhook deliveries present in both / in the reference.
+    pub webhooks: (usize, usize),
+    /// Fields and parameters with identical facts / in the reference.
+    pub fields: (usize, usize),
+    /// Enum values present at the same place / in the reference.
+    pub enum_values: (usize, usize),
+}
+
+impl fmt::Display for Coverage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "operations {}/{}, webhooks {}/{}, fields {}/{}, enum values {}/{} matched",
+            self.operations.0,
+            self.operations.1,
+            self.webhooks.0,
+            self.webhooks.1,
+            self.fields.0,
+            self.fields.1,
+            self.enum_values.0,
+            self.enum_values.1
+        )
+    }
+}
+
+/// Counts what of `reference` the `other` document has, over the facts `in_scope` accepts.
+pub fn coverage(reference: &Facts, other: &Facts, in_scope: impl Fn(&Key) -> bool) -> Coverage {
+    let mut c = Coverage::default();
+    for (key, entry) in reference.entries.iter().filter(|(k, _)| in_scope(k)) {
+        let theirs = other.entries.get(key);
+        match entry.kind {
+            Kind::Operation => {
+                let slot = match key.owner {
+                    Owner::Webhook { .. } => &mut c.webhooks,
+                    _ => &mut c.operations,
+                };
+                slot.1 += 1;
+                slot.0 += usize::from(theirs.is_some());
+            }
+            Kind::Field | Kind::Parameter => {
+                c.fields.1 += 1;
+                c.fields.0 +=
+                    usize::from(theirs.is_some_and(|t| {
+                        t.attrs == entry.attrs && t.enum_values == entry.enum_values
+                    }));
+            }
+            _ => {}
+        }
+        if let Some(values) = &entry.enum_values {
+            c.enum_values.1 += values.len();
+            let mine = theirs.and_then(|t| t.enum_values.as_ref());
+            c.enum_values.0 += values
+                .iter()
+                .filter(|v| mine.is_some_and(|m| m.contains(v)))
+                .count();
+        }
+    }
+    c
+}
+
+/// The operation (or webhook) owners of a document, from its facts.
+pub fn operations(facts: &Facts) -> BTreeSet<Owner> {
+    facts
+        .entries
+        .iter()
+        .filter(|(_, e)| e.kind == Kind::Operation)
+        .map(|(k, _)| k.owner.clone())
+        .collect()
+}
+
+/// A report of changes grouped by owner, one change per line.
+pub fn render(changes: &[Change]) -> String {
+    let mut out = String::new();
+    let mut current: Option<&Owner> = None;
+    for change in changes {
+        let owner = &change.key().owner;
+        if current != Some(owner) {
+            out.push_str(&format!("{owner}\n"));
+            current = Some(owner);
+        }
+        let key = change.key();
+        let place = if key.path.is_empty() {
+            "(itself)".to_string()
+        } else {
+            key.path.clone()
+        };
+        let line = match change {
+            Change::Added { entry, .. } => format!("  + {place}: {}", entry.summary()),
+            Change::Removed { entry, .. } => format!("  - {place}: {}", entry.summary()),
+            Change::Attr { attr, old, new, .. } => {
+                let side = |v: &Option<String>| v.clone().unwrap_or_else(|| "(none)".into());
+                format!("  ~ {place}: {attr} {} -> {}", side(old), side(new))
+            }
+            Change::EnumValue { value, added, .. } => {
+                let sign = if *added { '+' } else { '-' };
+                format!("  {sign} {place}: enum value {value}")
+            }
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
