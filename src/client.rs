@@ -54,8 +54,9 @@ impl ApiKey {
 
     /// The `Authorization` header value, marked sensitive so it is never logged.
     fn bearer(&self) -> Result<HeaderValue> {
-        let mut value = HeaderValue::from_str(&format!("Bearer {}", self.0))
-            .map_err(|_| Error::invalid_input("the API key contains characters not allowed in an HTTP header"))?;
+        let mut value = HeaderValue::from_str(&format!("Bearer {}", self.0)).map_err(|_| {
+            Error::invalid_input("the API key contains characters not allowed in an HTTP header")
+        })?;
         value.set_sensitive(true);
         Ok(value)
     }
@@ -200,14 +201,17 @@ impl ClientBuilder {
     }
 
     /// Reads `THEIRSTACK_API_KEY` (required) and `THEIRSTACK_BASE_URL` (optional).
-    pub fn from_env(mut self) -> Result<Self> {
-        let key = std::env::var(API_KEY_ENV)
-            .map_err(|_| Error::invalid_input(format!("{API_KEY_ENV} is not set (or not valid UTF-8)")))?;
+    pub fn from_env(self) -> Result<Self> {
+        self.from_vars(|name| std::env::var(name).ok())
+    }
+
+    fn from_vars(mut self, var: impl Fn(&str) -> Option<String>) -> Result<Self> {
+        let key = var(API_KEY_ENV).ok_or_else(|| {
+            Error::invalid_input(format!("{API_KEY_ENV} is not set (or not valid UTF-8)"))
+        })?;
         self.api_key = Some(key);
-        if let Ok(url) = std::env::var(BASE_URL_ENV) {
-            if !url.is_empty() {
-                self.base_url = Some(url);
-            }
+        if let Some(url) = var(BASE_URL_ENV).filter(|u| !u.is_empty()) {
+            self.base_url = Some(url);
         }
         Ok(self)
     }
@@ -269,7 +273,10 @@ impl ClientBuilder {
         let key = ApiKey::new(self.api_key.ok_or_else(|| {
             Error::invalid_input(format!("no API key: pass one or set {API_KEY_ENV}"))
         })?)?;
-        let base_url = checked_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL), self.allow_insecure_http)?;
+        let base_url = checked_base_url(
+            self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL),
+            self.allow_insecure_http,
+        )?;
         let default_agent = concat!("theirstack-rs/", env!("CARGO_PKG_VERSION"));
         let user_agent = HeaderValue::from_str(self.user_agent.as_deref().unwrap_or(default_agent))
             .map_err(|_| Error::invalid_input("the user agent is not a valid header value"))?;
@@ -296,7 +303,8 @@ impl ClientBuilder {
 
 /// Validates a base URL and returns it without a trailing slash.
 fn checked_base_url(url: &str, allow_insecure_http: bool) -> Result<String> {
-    let parsed = reqwest::Url::parse(url).map_err(|e| Error::invalid_input(format!("invalid base URL `{url}`: {e}")))?;
+    let parsed = reqwest::Url::parse(url)
+        .map_err(|e| Error::invalid_input(format!("invalid base URL `{url}`: {e}")))?;
     match parsed.scheme() {
         "https" => {}
         "http" => {
@@ -312,13 +320,21 @@ fn checked_base_url(url: &str, allow_insecure_http: bool) -> Result<String> {
                 )));
             }
         }
-        other => return Err(Error::invalid_input(format!("base URL `{url}` has unsupported scheme `{other}`"))),
+        other => {
+            return Err(Error::invalid_input(format!(
+                "base URL `{url}` has unsupported scheme `{other}`"
+            )));
+        }
     }
     if !parsed.username().is_empty() || parsed.password().is_some() {
-        return Err(Error::invalid_input("the base URL must not contain credentials"));
+        return Err(Error::invalid_input(
+            "the base URL must not contain credentials",
+        ));
     }
     if parsed.query().is_some() || parsed.fragment().is_some() {
-        return Err(Error::invalid_input(format!("base URL `{url}` must not have a query or fragment")));
+        return Err(Error::invalid_input(format!(
+            "base URL `{url}` must not have a query or fragment"
+        )));
     }
     Ok(parsed.as_str().trim_end_matches('/').to_string())
 }
@@ -344,11 +360,53 @@ mod tests {
     }
 
     #[test]
+    fn environment_supplies_key_and_base_url() {
+        let vars = |key: Option<&'static str>, url: Option<&'static str>| {
+            move |name: &str| match name {
+                API_KEY_ENV => key.map(String::from),
+                BASE_URL_ENV => url.map(String::from),
+                _ => None,
+            }
+        };
+        let client = ClientBuilder::default()
+            .from_vars(vars(Some("k1"), Some("http://127.0.0.1:9/")))
+            .unwrap()
+            .build()
+            .unwrap();
+        assert_eq!(client.base_url(), "http://127.0.0.1:9");
+        let client = ClientBuilder::default()
+            .from_vars(vars(Some("k1"), Some("")))
+            .unwrap()
+            .build()
+            .unwrap();
+        assert_eq!(client.base_url(), DEFAULT_BASE_URL);
+        let err = ClientBuilder::default()
+            .from_vars(vars(None, None))
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid input: THEIRSTACK_API_KEY is not set (or not valid UTF-8)"
+        );
+    }
+
+    #[test]
     fn base_urls_are_checked() {
-        assert_eq!(checked_base_url("https://api.theirstack.com/", false).unwrap(), "https://api.theirstack.com");
-        assert_eq!(checked_base_url("http://127.0.0.1:8080", false).unwrap(), "http://127.0.0.1:8080");
-        assert_eq!(checked_base_url("http://[::1]:8080/", false).unwrap(), "http://[::1]:8080");
-        assert_eq!(checked_base_url("http://localhost:1", false).unwrap(), "http://localhost:1");
+        assert_eq!(
+            checked_base_url("https://api.theirstack.com/", false).unwrap(),
+            "https://api.theirstack.com"
+        );
+        assert_eq!(
+            checked_base_url("http://127.0.0.1:8080", false).unwrap(),
+            "http://127.0.0.1:8080"
+        );
+        assert_eq!(
+            checked_base_url("http://[::1]:8080/", false).unwrap(),
+            "http://[::1]:8080"
+        );
+        assert_eq!(
+            checked_base_url("http://localhost:1", false).unwrap(),
+            "http://localhost:1"
+        );
         let err = checked_base_url("http://api.example.test", false).unwrap_err();
         assert!(err.to_string().contains("refusing plain-http"), "{err}");
         assert!(checked_base_url("http://api.example.test", true).is_ok());
