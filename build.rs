@@ -18,14 +18,19 @@ const DEFAULT_DOCUMENT: &str = "openapi/theirstack.json";
 
 fn main() {
     println!("cargo::rerun-if-env-changed=THEIRSTACK_OPENAPI");
-    let manifest_dir = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let manifest_dir = PathBuf::from(
+        std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
+    );
     let document = match std::env::var_os("THEIRSTACK_OPENAPI") {
         Some(path) => manifest_dir.join(path),
         None => manifest_dir.join(DEFAULT_DOCUMENT),
     };
     println!("cargo::rerun-if-changed={}", document.display());
     if let Err(message) = run(&document) {
-        eprintln!("error: cannot generate the client from {}: {message}", document.display());
+        eprintln!(
+            "error: cannot generate the client from {}: {message}",
+            document.display()
+        );
         std::process::exit(1);
     }
 }
@@ -33,19 +38,29 @@ fn main() {
 fn run(document: &Path) -> Result<(), String> {
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").ok_or("OUT_DIR is not set")?);
     let text = std::fs::read_to_string(document).map_err(|e| e.to_string())?;
-    let input: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("not JSON: {e}"))?;
+    let input: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("not JSON: {e}"))?;
     let converted = convert::convert(&input).map_err(|e| e.to_string())?;
 
     let enums = generate::string_enums(&converted);
     let client = generate::client_source(&converted, &enums)?;
     write(&out_dir.join("codegen.rs"), &client)?;
-    write(&out_dir.join("open_enums.rs"), &generate::open_enums_source(&enums))?;
-    write(&out_dir.join("document_facts.rs"), &generate::document_facts_source(&converted))?;
+    write(
+        &out_dir.join("open_enums.rs"),
+        &generate::open_enums_source(&enums),
+    )?;
+    write(
+        &out_dir.join("document_facts.rs"),
+        &generate::document_facts_source(&converted),
+    )?;
     let pretty = serde_json::to_string_pretty(&converted).map_err(|e| e.to_string())?;
     write(&out_dir.join("openapi-3.0.json"), &pretty)?;
 
     // Tests that compare the build with checked-in files need to know which document it used.
-    println!("cargo::rustc-env=THEIRSTACK_OPENAPI_DOCUMENT={}", document.display());
+    println!(
+        "cargo::rustc-env=THEIRSTACK_OPENAPI_DOCUMENT={}",
+        document.display()
+    );
     println!("cargo::rustc-check-cfg=cfg(theirstack_has, values(any()))");
     for capability in generate::capability_cfgs(&converted) {
         println!("cargo::rustc-cfg=theirstack_has={capability:?}");

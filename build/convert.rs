@@ -37,7 +37,11 @@ pub struct ConvertError {
 
 impl fmt::Display for ConvertError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} (rule: {}): {}", self.pointer, self.rule, self.message)
+        write!(
+            f,
+            "{} (rule: {}): {}",
+            self.pointer, self.rule, self.message
+        )
     }
 }
 
@@ -90,8 +94,20 @@ pub fn convert(doc: &Value) -> Result<Value> {
 
     match root.get("openapi").and_then(Value::as_str) {
         Some(v) if v.starts_with("3.1") || v.starts_with("3.0") => {}
-        Some(v) => return Err(refuse("/openapi", RULE_VERSION, format!("unsupported version {v}"))),
-        None => return Err(refuse("/openapi", RULE_VERSION, "missing `openapi` version")),
+        Some(v) => {
+            return Err(refuse(
+                "/openapi",
+                RULE_VERSION,
+                format!("unsupported version {v}"),
+            ));
+        }
+        None => {
+            return Err(refuse(
+                "/openapi",
+                RULE_VERSION,
+                "missing `openapi` version",
+            ));
+        }
     }
     root.insert("openapi".into(), json!("3.0.3"));
     root.remove("jsonSchemaDialect");
@@ -162,15 +178,25 @@ fn convert_schemas(root: &mut Map<String, Value>) -> Result<()> {
                 continue;
             };
             if item.contains_key("$ref") {
-                return Err(refuse(&item_ptr, RULE_PARAMETERS, "path items given by $ref are not supported"));
+                return Err(refuse(
+                    &item_ptr,
+                    RULE_PARAMETERS,
+                    "path items given by $ref are not supported",
+                ));
             }
-            convert_parameter_schemas(item.get_mut("parameters"), &format!("{item_ptr}/parameters"))?;
+            convert_parameter_schemas(
+                item.get_mut("parameters"),
+                &format!("{item_ptr}/parameters"),
+            )?;
             for method in METHODS {
                 let Some(op) = item.get_mut(method) else {
                     continue;
                 };
                 let op_ptr = format!("{item_ptr}/{method}");
-                convert_parameter_schemas(op.get_mut("parameters"), &format!("{op_ptr}/parameters"))?;
+                convert_parameter_schemas(
+                    op.get_mut("parameters"),
+                    &format!("{op_ptr}/parameters"),
+                )?;
                 if let Some(body) = op.get_mut("requestBody") {
                     convert_content_schemas(body, &format!("{op_ptr}/requestBody"))?;
                 }
@@ -178,7 +204,9 @@ fn convert_schemas(root: &mut Map<String, Value>) -> Result<()> {
                     for (code, response) in responses.iter_mut() {
                         let ptr = format!("{op_ptr}/responses/{}", escape(code));
                         convert_content_schemas(response, &ptr)?;
-                        if let Some(headers) = response.get_mut("headers").and_then(Value::as_object_mut) {
+                        if let Some(headers) =
+                            response.get_mut("headers").and_then(Value::as_object_mut)
+                        {
                             for (name, header) in headers.iter_mut() {
                                 if let Some(schema) = header.get_mut("schema") {
                                     let hptr = format!("{ptr}/headers/{}/schema", escape(name));
@@ -251,13 +279,21 @@ pub fn convert_schema(schema: &mut Value, ptr: &str) -> Result<()> {
                 *schema = json!({});
                 Ok(())
             }
-            _ => Err(refuse(ptr, RULE_UNSUPPORTED_KEYWORD, "boolean schema `false`")),
+            _ => Err(refuse(
+                ptr,
+                RULE_UNSUPPORTED_KEYWORD,
+                "boolean schema `false`",
+            )),
         };
     };
 
     for key in REFUSED_KEYWORDS {
         if obj.contains_key(key) {
-            return Err(refuse(&format!("{ptr}/{key}"), RULE_UNSUPPORTED_KEYWORD, format!("`{key}` has no OpenAPI 3.0 equivalent")));
+            return Err(refuse(
+                &format!("{ptr}/{key}"),
+                RULE_UNSUPPORTED_KEYWORD,
+                format!("`{key}` has no OpenAPI 3.0 equivalent"),
+            ));
         }
     }
     for key in DROPPED_ANNOTATIONS {
@@ -270,6 +306,15 @@ pub fn convert_schema(schema: &mut Value, ptr: &str) -> Result<()> {
     rule_type_array(obj, ptr)?;
     rule_null_type(obj);
     rule_enum_null(obj);
+    // Union branches first: a lone non-null branch is merged into this schema next, and its
+    // keywords must be 3.0 by then (say `anyOf: [{exclusiveMinimum: 0}, {type: null}]`).
+    for key in ["anyOf", "oneOf"] {
+        if let Some(list) = obj.get_mut(key).and_then(Value::as_array_mut) {
+            for (i, sub) in list.iter_mut().enumerate() {
+                convert_schema(sub, &format!("{ptr}/{key}/{i}"))?;
+            }
+        }
+    }
     rule_nullable_union(obj, "anyOf");
     rule_nullable_union(obj, "oneOf");
     rule_unions(obj);
@@ -289,11 +334,10 @@ pub fn convert_schema(schema: &mut Value, ptr: &str) -> Result<()> {
             convert_schema(sub, &format!("{ptr}/properties/{}", escape(name)))?;
         }
     }
-    for key in ["allOf", "anyOf", "oneOf"] {
-        if let Some(list) = obj.get_mut(key).and_then(Value::as_array_mut) {
-            for (i, sub) in list.iter_mut().enumerate() {
-                convert_schema(sub, &format!("{ptr}/{key}/{i}"))?;
-            }
+    // `anyOf`/`oneOf` branches were converted above.
+    if let Some(list) = obj.get_mut("allOf").and_then(Value::as_array_mut) {
+        for (i, sub) in list.iter_mut().enumerate() {
+            convert_schema(sub, &format!("{ptr}/allOf/{i}"))?;
         }
     }
     Ok(())
@@ -343,14 +387,24 @@ fn json_type_of(value: &Value) -> Option<&'static str> {
 /// Rule "numeric exclusive bounds": `exclusiveMinimum: n` becomes `minimum: n` with
 /// `exclusiveMinimum: true` (and the same for the maximum).
 fn rule_exclusive_bounds(obj: &mut Map<String, Value>, ptr: &str) -> Result<()> {
-    for (exclusive, inclusive) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+    for (exclusive, inclusive) in [
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ] {
         match obj.get(exclusive) {
             Some(Value::Number(n)) => {
                 let n = Value::Number(n.clone());
                 if let Some(existing) = obj.get(inclusive) {
                     // Both given: 3.1 applies both; 3.0 has one bound. Keep the stricter one.
-                    let (a, b) = (existing.as_f64().unwrap_or(f64::NAN), n.as_f64().unwrap_or(f64::NAN));
-                    let exclusive_is_stricter = if inclusive == "minimum" { b >= a } else { b <= a };
+                    let (a, b) = (
+                        existing.as_f64().unwrap_or(f64::NAN),
+                        n.as_f64().unwrap_or(f64::NAN),
+                    );
+                    let exclusive_is_stricter = if inclusive == "minimum" {
+                        b >= a
+                    } else {
+                        b <= a
+                    };
                     if !exclusive_is_stricter {
                         obj.insert(exclusive.into(), json!(false));
                         continue;
@@ -361,7 +415,11 @@ fn rule_exclusive_bounds(obj: &mut Map<String, Value>, ptr: &str) -> Result<()> 
             }
             Some(Value::Bool(_)) | None => {}
             Some(other) => {
-                return Err(refuse(&format!("{ptr}/{exclusive}"), RULE_EXCLUSIVE_BOUNDS, format!("expected a number, found {other}")));
+                return Err(refuse(
+                    &format!("{ptr}/{exclusive}"),
+                    RULE_EXCLUSIVE_BOUNDS,
+                    format!("expected a number, found {other}"),
+                ));
             }
         }
     }
@@ -378,7 +436,13 @@ fn rule_type_array(obj: &mut Map<String, Value>, ptr: &str) -> Result<()> {
     for t in &types {
         match t.as_str() {
             Some(s) => names.push(s.to_string()),
-            None => return Err(refuse(&format!("{ptr}/type"), RULE_TYPE_ARRAY, format!("type entry {t} is not a string"))),
+            None => {
+                return Err(refuse(
+                    &format!("{ptr}/type"),
+                    RULE_TYPE_ARRAY,
+                    format!("type entry {t} is not a string"),
+                ));
+            }
         }
     }
     let nullable = names.iter().any(|t| t == "null");
@@ -395,10 +459,39 @@ fn rule_type_array(obj: &mut Map<String, Value>, ptr: &str) -> Result<()> {
             // Keywords that constrain one type go with that type's branch.
             const BY_TYPE: [(&str, &[&str]); 5] = [
                 ("string", &["minLength", "maxLength", "pattern", "format"]),
-                ("number", &["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "format"]),
-                ("integer", &["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "format"]),
+                (
+                    "number",
+                    &[
+                        "minimum",
+                        "maximum",
+                        "exclusiveMinimum",
+                        "exclusiveMaximum",
+                        "multipleOf",
+                        "format",
+                    ],
+                ),
+                (
+                    "integer",
+                    &[
+                        "minimum",
+                        "maximum",
+                        "exclusiveMinimum",
+                        "exclusiveMaximum",
+                        "multipleOf",
+                        "format",
+                    ],
+                ),
                 ("array", &["items", "minItems", "maxItems", "uniqueItems"]),
-                ("object", &["properties", "required", "additionalProperties", "minProperties", "maxProperties"]),
+                (
+                    "object",
+                    &[
+                        "properties",
+                        "required",
+                        "additionalProperties",
+                        "minProperties",
+                        "maxProperties",
+                    ],
+                ),
             ];
             let mut branches = Vec::new();
             for name in &names {
@@ -466,7 +559,11 @@ fn rule_nullable_union(obj: &mut Map<String, Value>, key: &str) {
     if !branches.iter().any(is_null_schema) {
         return;
     }
-    let mut rest: Vec<Value> = branches.iter().filter(|b| !is_null_schema(b)).cloned().collect();
+    let mut rest: Vec<Value> = branches
+        .iter()
+        .filter(|b| !is_null_schema(b))
+        .cloned()
+        .collect();
     obj.remove(key);
     obj.insert("nullable".into(), json!(true));
     match rest.len() {
@@ -509,7 +606,8 @@ fn rule_unions(obj: &mut Map<String, Value>) {
     let plain_string = |b: &Value| {
         b.as_object().is_some_and(|m| {
             m.get("type") == Some(&json!("string"))
-                && m.keys().all(|k| ["type", "format", "description", "title"].contains(&k.as_str()))
+                && m.keys()
+                    .all(|k| ["type", "format", "description", "title"].contains(&k.as_str()))
         })
     };
     if branches.len() > 1 && branches.iter().all(plain_string) {
@@ -578,15 +676,29 @@ fn convert_operations(root: &mut Map<String, Value>) -> Result<()> {
             let op_ptr = format!("{item_ptr}/{method}");
             match op.get("operationId").and_then(Value::as_str) {
                 Some(id) if !seen_ids.insert(id.to_string()) => {
-                    return Err(refuse(&format!("{op_ptr}/operationId"), RULE_OPERATION_ID, format!("duplicate operationId `{id}`")));
+                    return Err(refuse(
+                        &format!("{op_ptr}/operationId"),
+                        RULE_OPERATION_ID,
+                        format!("duplicate operationId `{id}`"),
+                    ));
                 }
                 Some(_) => {}
-                None => return Err(refuse(&op_ptr, RULE_OPERATION_ID, "operation without an operationId")),
+                None => {
+                    return Err(refuse(
+                        &op_ptr,
+                        RULE_OPERATION_ID,
+                        "operation without an operationId",
+                    ));
+                }
             }
             if let Some(params) = op.get("parameters").and_then(Value::as_array) {
                 for (i, p) in params.iter().enumerate() {
                     if p.get("in").and_then(Value::as_str) == Some("cookie") {
-                        return Err(refuse(&format!("{op_ptr}/parameters/{i}"), RULE_PARAMETERS, "cookie parameters are not supported"));
+                        return Err(refuse(
+                            &format!("{op_ptr}/parameters/{i}"),
+                            RULE_PARAMETERS,
+                            "cookie parameters are not supported",
+                        ));
                     }
                 }
             }
@@ -618,10 +730,18 @@ fn rule_request_media(body: &mut Value, ptr: &str) -> Result<()> {
         }
     }
     if let Some(k) = content.keys().find(|k| k.starts_with("multipart/")) {
-        return Err(refuse(&format!("{ptr}/content/{}", escape(k)), RULE_MEDIA_TYPES, "multipart request bodies are not supported"));
+        return Err(refuse(
+            &format!("{ptr}/content/{}", escape(k)),
+            RULE_MEDIA_TYPES,
+            "multipart request bodies are not supported",
+        ));
     }
     if content.len() > 1 {
-        return Err(refuse(&format!("{ptr}/content"), RULE_MEDIA_TYPES, "several non-JSON request media types"));
+        return Err(refuse(
+            &format!("{ptr}/content"),
+            RULE_MEDIA_TYPES,
+            "several non-JSON request media types",
+        ));
     }
     Ok(())
 }
@@ -640,7 +760,12 @@ fn rule_success_body(responses: &mut Map<String, Value>, ptr: &str) -> Result<()
                     content.retain(|k, _| *k == json_key);
                 }
             }
-            let schema = content.values().next().and_then(|m| m.get("schema")).cloned().unwrap_or(Value::Null);
+            let schema = content
+                .values()
+                .next()
+                .and_then(|m| m.get("schema"))
+                .cloned()
+                .unwrap_or(Value::Null);
             bodies.push((code.clone(), schema));
         } else {
             bodies.push((code.clone(), Value::Null));
@@ -666,8 +791,18 @@ fn rule_success_body(responses: &mut Map<String, Value>, ptr: &str) -> Result<()
 /// hooks turn every error body into JSON and the crate's error type decodes the documented
 /// envelope from it, so no error response is ever lost to a decode failure.
 fn rule_error_bodies(responses: &mut Map<String, Value>) {
-    responses.retain(|code, _| !(code.starts_with('4') || code.starts_with('5') || code == "default"));
-    for (code, description) in [("4XX", "Client error; the body is decoded by the crate's error type."), ("5XX", "Server error; the body is decoded by the crate's error type.")] {
+    responses
+        .retain(|code, _| !(code.starts_with('4') || code.starts_with('5') || code == "default"));
+    for (code, description) in [
+        (
+            "4XX",
+            "Client error; the body is decoded by the crate's error type.",
+        ),
+        (
+            "5XX",
+            "Server error; the body is decoded by the crate's error type.",
+        ),
+    ] {
         responses.insert(
             code.into(),
             json!({ "description": description, "content": { "application/json": { "schema": {} } } }),
@@ -821,7 +956,10 @@ fn hoist_inline_enums(root: &mut Map<String, Value>) {
         };
         obj.remove("type");
         obj.remove("enum");
-        obj.insert("allOf".into(), json!([{ "$ref": format!("#/components/schemas/{name}") }]));
+        obj.insert(
+            "allOf".into(),
+            json!([{ "$ref": format!("#/components/schemas/{name}") }]),
+        );
     };
 
     if let Some(schemas) = root
@@ -839,10 +977,18 @@ fn hoist_inline_enums(root: &mut Map<String, Value>) {
                 let Some(op) = item.get_mut(method).and_then(Value::as_object_mut) else {
                     continue;
                 };
-                let op_name = op.get("operationId").and_then(Value::as_str).unwrap_or(method).to_string();
+                let op_name = op
+                    .get("operationId")
+                    .and_then(Value::as_str)
+                    .unwrap_or(method)
+                    .to_string();
                 if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {
                     for param in params {
-                        let pname = param.get("name").and_then(Value::as_str).unwrap_or("param").to_string();
+                        let pname = param
+                            .get("name")
+                            .and_then(Value::as_str)
+                            .unwrap_or("param")
+                            .to_string();
                         if let Some(schema) = param.get_mut("schema") {
                             visit_inline(schema, &format!("{op_name}_{pname}"), false, &mut hoist);
                         }
@@ -853,7 +999,10 @@ fn hoist_inline_enums(root: &mut Map<String, Value>) {
                         continue;
                     };
                     let holders: Vec<&mut Value> = if key == "responses" {
-                        holder.as_object_mut().map(|m| m.values_mut().collect()).unwrap_or_default()
+                        holder
+                            .as_object_mut()
+                            .map(|m| m.values_mut().collect())
+                            .unwrap_or_default()
                     } else {
                         vec![holder]
                     };
@@ -861,7 +1010,12 @@ fn hoist_inline_enums(root: &mut Map<String, Value>) {
                         if let Some(content) = h.get_mut("content").and_then(Value::as_object_mut) {
                             for media in content.values_mut() {
                                 if let Some(schema) = media.get_mut("schema") {
-                                    visit_inline(schema, &format!("{op_name}_{suffix}"), false, &mut hoist);
+                                    visit_inline(
+                                        schema,
+                                        &format!("{op_name}_{suffix}"),
+                                        false,
+                                        &mut hoist,
+                                    );
                                 }
                             }
                         }
@@ -882,7 +1036,12 @@ fn hoist_inline_enums(root: &mut Map<String, Value>) {
 }
 
 /// Walks a schema and calls `hoist` on every inline string enum with a name hint for it.
-fn visit_inline(schema: &mut Value, hint: &str, is_component_root: bool, hoist: &mut dyn FnMut(&mut Value, &str)) {
+fn visit_inline(
+    schema: &mut Value,
+    hint: &str,
+    is_component_root: bool,
+    hoist: &mut dyn FnMut(&mut Value, &str),
+) {
     if !is_component_root && string_enum_values(schema).is_some() {
         hoist(schema, hint);
         return;
@@ -922,13 +1081,19 @@ pub fn string_enum_values(schema: &Value) -> Option<BTreeSet<String>> {
     if values.is_empty() {
         return None;
     }
-    values.iter().map(|v| v.as_str().map(str::to_string)).collect()
+    values
+        .iter()
+        .map(|v| v.as_str().map(str::to_string))
+        .collect()
 }
 
 /// `snake_case`, `kebab-case` or `dotted.name` to `PascalCase`.
 pub fn pascal(s: &str) -> String {
     let mut out = String::new();
-    for word in s.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
+    for word in s
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
         let mut chars = word.chars();
         if let Some(first) = chars.next() {
             out.push(first.to_ascii_uppercase());
@@ -981,14 +1146,24 @@ mod tests {
 
     #[test]
     fn any_of_with_null_becomes_nullable() {
-        let s = converted_schema(json!({"anyOf": [{"type": "integer"}, {"type": "null"}], "description": "d"}));
-        assert_eq!(s, json!({"type": "integer", "nullable": true, "description": "d"}));
+        let s = converted_schema(
+            json!({"anyOf": [{"type": "integer"}, {"type": "null"}], "description": "d"}),
+        );
+        assert_eq!(
+            s,
+            json!({"type": "integer", "nullable": true, "description": "d"})
+        );
     }
 
     #[test]
     fn any_of_ref_with_null_becomes_nullable_all_of() {
-        let s = converted_schema(json!({"anyOf": [{"$ref": "#/components/schemas/T"}, {"type": "null"}]}));
-        assert_eq!(s, json!({"allOf": [{"$ref": "#/components/schemas/T"}], "nullable": true}));
+        let s = converted_schema(
+            json!({"anyOf": [{"$ref": "#/components/schemas/T"}, {"type": "null"}]}),
+        );
+        assert_eq!(
+            s,
+            json!({"allOf": [{"$ref": "#/components/schemas/T"}], "nullable": true})
+        );
     }
 
     #[test]
@@ -1005,6 +1180,36 @@ mod tests {
     }
 
     #[test]
+    fn lone_branch_next_to_null_is_converted_before_it_is_merged() {
+        let s = converted_schema(json!({"anyOf": [
+            {"type": "number", "exclusiveMinimum": 0, "maximum": 100, "title": "T"},
+            {"type": "null"}
+        ]}));
+        assert_eq!(
+            s,
+            json!({"type": "number", "minimum": 0, "exclusiveMinimum": true, "maximum": 100, "nullable": true})
+        );
+        let s = converted_schema(json!({"anyOf": [{"const": "x"}, {"type": "null"}]}));
+        assert_eq!(
+            s,
+            json!({"type": "string", "enum": ["x"], "nullable": true})
+        );
+        // A refusal inside a branch names the branch.
+        let err = convert(&doc_with_schema(
+            "S",
+            json!({"anyOf": [{"type": "number", "exclusiveMinimum": "0"}, {"type": "null"}]}),
+        ))
+        .unwrap_err();
+        assert_eq!(
+            (err.pointer.as_str(), err.rule),
+            (
+                "/components/schemas/S/anyOf/0/exclusiveMinimum",
+                RULE_EXCLUSIVE_BOUNDS
+            )
+        );
+    }
+
+    #[test]
     fn one_of_with_null_becomes_nullable() {
         let s = converted_schema(json!({"oneOf": [{"type": "boolean"}, {"type": "null"}]}));
         assert_eq!(s, json!({"type": "boolean", "nullable": true}));
@@ -1013,12 +1218,17 @@ mod tests {
     #[test]
     fn type_array_with_null_becomes_nullable() {
         let s = converted_schema(json!({"type": ["string", "null"], "maxLength": 3}));
-        assert_eq!(s, json!({"type": "string", "nullable": true, "maxLength": 3}));
+        assert_eq!(
+            s,
+            json!({"type": "string", "nullable": true, "maxLength": 3})
+        );
     }
 
     #[test]
     fn type_array_with_several_types_becomes_a_union() {
-        let s = converted_schema(json!({"type": ["integer", "string", "null"], "minimum": 1, "minLength": 2}));
+        let s = converted_schema(
+            json!({"type": ["integer", "string", "null"], "minimum": 1, "minLength": 2}),
+        );
         assert_eq!(
             s,
             json!({"oneOf": [{"type": "integer", "minimum": 1}, {"type": "string", "minLength": 2}], "nullable": true})
@@ -1052,32 +1262,50 @@ mod tests {
             "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"type": "integer"}, "examples": [1]}}}}
         }));
         let out = convert(&doc).unwrap();
-        assert!(out["paths"]["/x"]["post"]["responses"]["200"]["content"]["application/json"].get("examples").is_none());
+        assert!(
+            out["paths"]["/x"]["post"]["responses"]["200"]["content"]["application/json"]
+                .get("examples")
+                .is_none()
+        );
     }
 
     #[test]
     fn numeric_exclusive_bounds_become_boolean_flags() {
-        let s = converted_schema(json!({"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1.5}));
+        let s = converted_schema(
+            json!({"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1.5}),
+        );
         assert_eq!(
             s,
             json!({"type": "number", "minimum": 0, "exclusiveMinimum": true, "maximum": 1.5, "exclusiveMaximum": true})
         );
         // With an inclusive bound as well, the stricter one wins.
         let s = converted_schema(json!({"type": "integer", "minimum": 5, "exclusiveMinimum": 0}));
-        assert_eq!(s, json!({"type": "integer", "minimum": 5, "exclusiveMinimum": false}));
+        assert_eq!(
+            s,
+            json!({"type": "integer", "minimum": 5, "exclusiveMinimum": false})
+        );
     }
 
     #[test]
     fn non_numeric_exclusive_bound_is_refused_with_pointer() {
-        let err = convert(&doc_with_schema("S", json!({"type": "number", "exclusiveMinimum": "0"}))).unwrap_err();
+        let err = convert(&doc_with_schema(
+            "S",
+            json!({"type": "number", "exclusiveMinimum": "0"}),
+        ))
+        .unwrap_err();
         assert_eq!(err.pointer, "/components/schemas/S/exclusiveMinimum");
         assert_eq!(err.rule, RULE_EXCLUSIVE_BOUNDS);
     }
 
     #[test]
     fn ref_with_siblings_is_wrapped_in_all_of() {
-        let s = converted_schema(json!({"$ref": "#/components/schemas/T", "default": "a", "description": "d"}));
-        assert_eq!(s, json!({"allOf": [{"$ref": "#/components/schemas/T"}], "default": "a", "description": "d"}));
+        let s = converted_schema(
+            json!({"$ref": "#/components/schemas/T", "default": "a", "description": "d"}),
+        );
+        assert_eq!(
+            s,
+            json!({"allOf": [{"$ref": "#/components/schemas/T"}], "default": "a", "description": "d"})
+        );
         // A bare reference stays as it is.
         let s = converted_schema(json!({"$ref": "#/components/schemas/T"}));
         assert_eq!(s, json!({"$ref": "#/components/schemas/T"}));
@@ -1090,7 +1318,10 @@ mod tests {
             "type": "object",
             "properties": {"kind": {"title": "Kind", "type": "integer"}}
         }));
-        assert_eq!(s, json!({"type": "object", "properties": {"kind": {"type": "integer"}}}));
+        assert_eq!(
+            s,
+            json!({"type": "object", "properties": {"kind": {"type": "integer"}}})
+        );
     }
 
     #[test]
@@ -1106,14 +1337,24 @@ mod tests {
             schemas["Sort"]["properties"]["field"],
             json!({"allOf": [{"$ref": "#/components/schemas/SortField"}], "nullable": true})
         );
-        assert_eq!(schemas["SortField"], json!({"type": "string", "enum": ["jobs", "confidence"]}));
+        assert_eq!(
+            schemas["SortField"],
+            json!({"type": "string", "enum": ["jobs", "confidence"]})
+        );
     }
 
     #[test]
     fn prefix_items_become_fixed_length_items() {
-        let s = converted_schema(json!({"type": "array", "prefixItems": [{"type": "number"}, {"type": "number"}]}));
-        assert_eq!(s, json!({"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2}));
-        let s = converted_schema(json!({"type": "array", "prefixItems": [{"type": "number"}, {"type": "string"}]}));
+        let s = converted_schema(
+            json!({"type": "array", "prefixItems": [{"type": "number"}, {"type": "number"}]}),
+        );
+        assert_eq!(
+            s,
+            json!({"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2})
+        );
+        let s = converted_schema(
+            json!({"type": "array", "prefixItems": [{"type": "number"}, {"type": "string"}]}),
+        );
         assert_eq!(s["items"], json!({}));
     }
 
@@ -1130,7 +1371,9 @@ mod tests {
 
     #[test]
     fn annotations_without_3_0_meaning_are_dropped() {
-        let s = converted_schema(json!({"type": "string", "contentMediaType": "text/html", "$comment": "c"}));
+        let s = converted_schema(
+            json!({"type": "string", "contentMediaType": "text/html", "$comment": "c"}),
+        );
         assert_eq!(s, json!({"type": "string"}));
     }
 
@@ -1142,7 +1385,10 @@ mod tests {
         let out = convert(&doc).unwrap();
         assert!(out.get("webhooks").is_none());
         assert!(out.get("jsonSchemaDialect").is_none());
-        assert_eq!(out["components"]["schemas"]["Event"], json!({"type": "object"}));
+        assert_eq!(
+            out["components"]["schemas"]["Event"],
+            json!({"type": "object"})
+        );
     }
 
     #[test]
@@ -1159,8 +1405,14 @@ mod tests {
         let responses = out["paths"]["/x"]["post"]["responses"].as_object().unwrap();
         let codes: Vec<_> = responses.keys().cloned().collect();
         assert_eq!(codes, ["200", "4XX", "5XX"]);
-        assert_eq!(responses["4XX"]["content"]["application/json"]["schema"], json!({}));
-        assert_eq!(responses["5XX"]["content"]["application/json"]["schema"], json!({}));
+        assert_eq!(
+            responses["4XX"]["content"]["application/json"]["schema"],
+            json!({})
+        );
+        assert_eq!(
+            responses["5XX"]["content"]["application/json"]["schema"],
+            json!({})
+        );
     }
 
     #[test]
@@ -1184,7 +1436,10 @@ mod tests {
             "responses": {"200": {"description": "ok", "content": {"application/json": {}}}}
         }));
         let out = convert(&doc).unwrap();
-        assert_eq!(out["paths"]["/x"]["post"]["responses"]["200"]["content"]["application/json"]["schema"], json!({}));
+        assert_eq!(
+            out["paths"]["/x"]["post"]["responses"]["200"]["content"]["application/json"]["schema"],
+            json!({})
+        );
     }
 
     #[test]
@@ -1195,7 +1450,9 @@ mod tests {
             "responses": {}
         }));
         let out = convert(&doc).unwrap();
-        let content = out["paths"]["/x"]["post"]["requestBody"]["content"].as_object().unwrap();
+        let content = out["paths"]["/x"]["post"]["requestBody"]["content"]
+            .as_object()
+            .unwrap();
         assert_eq!(content.keys().collect::<Vec<_>>(), ["application/json"]);
 
         let doc = doc_with_operation(json!({
@@ -1204,7 +1461,10 @@ mod tests {
             "responses": {}
         }));
         let err = convert(&doc).unwrap_err();
-        assert_eq!(err.pointer, "/paths/~1x/post/requestBody/content/multipart~1form-data");
+        assert_eq!(
+            err.pointer,
+            "/paths/~1x/post/requestBody/content/multipart~1form-data"
+        );
         assert_eq!(err.rule, RULE_MEDIA_TYPES);
     }
 
@@ -1216,7 +1476,10 @@ mod tests {
             "responses": {}
         }));
         let err = convert(&doc).unwrap_err();
-        assert_eq!((err.pointer.as_str(), err.rule), ("/paths/~1x/post/parameters/0", RULE_PARAMETERS));
+        assert_eq!(
+            (err.pointer.as_str(), err.rule),
+            ("/paths/~1x/post/parameters/0", RULE_PARAMETERS)
+        );
 
         let doc = doc_with_operation(json!({"responses": {}}));
         assert_eq!(convert(&doc).unwrap_err().rule, RULE_OPERATION_ID);
@@ -1248,17 +1511,26 @@ mod tests {
         });
         let out = convert(&doc).unwrap();
         let schemas = &out["components"]["schemas"];
-        assert_eq!(schemas["Filter"]["properties"]["levels"]["items"], json!({"allOf": [{"$ref": "#/components/schemas/Level"}]}));
+        assert_eq!(
+            schemas["Filter"]["properties"]["levels"]["items"],
+            json!({"allOf": [{"$ref": "#/components/schemas/Level"}]})
+        );
         assert_eq!(
             schemas["Filter"]["properties"]["kind"],
             json!({"allOf": [{"$ref": "#/components/schemas/FilterKind"}], "default": "a", "description": "k"})
         );
-        assert_eq!(schemas["FilterKind"], json!({"type": "string", "enum": ["a", "b"], "description": "k"}));
+        assert_eq!(
+            schemas["FilterKind"],
+            json!({"type": "string", "enum": ["a", "b"], "description": "k"})
+        );
         assert_eq!(
             out["paths"]["/x"]["get"]["parameters"][0]["schema"],
             json!({"allOf": [{"$ref": "#/components/schemas/ListXOrder"}], "default": "asc"})
         );
-        assert_eq!(schemas["ListXOrder"], json!({"type": "string", "enum": ["asc", "desc"]}));
+        assert_eq!(
+            schemas["ListXOrder"],
+            json!({"type": "string", "enum": ["asc", "desc"]})
+        );
     }
 
     #[test]
@@ -1268,8 +1540,13 @@ mod tests {
             {"type": "string", "format": "date"}
         ]}));
         assert_eq!(s, json!({"type": "string"}));
-        let s = converted_schema(json!({"anyOf": [{"type": "integer"}, {"type": "array", "items": {"type": "integer"}}]}));
-        assert_eq!(s, json!({"oneOf": [{"type": "integer"}, {"type": "array", "items": {"type": "integer"}}]}));
+        let s = converted_schema(
+            json!({"anyOf": [{"type": "integer"}, {"type": "array", "items": {"type": "integer"}}]}),
+        );
+        assert_eq!(
+            s,
+            json!({"oneOf": [{"type": "integer"}, {"type": "array", "items": {"type": "integer"}}]})
+        );
     }
 
     #[test]
@@ -1295,7 +1572,10 @@ mod tests {
         assert_eq!(schemas["Req"]["additionalProperties"], false);
         assert_eq!(schemas["Sort"]["additionalProperties"], false);
         for open in ["Resp", "Shared", "Delivery"] {
-            assert!(schemas[open].get("additionalProperties").is_none(), "{open} stays closed");
+            assert!(
+                schemas[open].get("additionalProperties").is_none(),
+                "{open} stays closed"
+            );
         }
     }
 

@@ -23,17 +23,27 @@ pub struct EnumSpec {
 
 /// Every component schema that is a string enum, in name order.
 pub fn string_enums(doc: &Value) -> Vec<EnumSpec> {
-    let Some(schemas) = doc.pointer("/components/schemas").and_then(Value::as_object) else {
+    let Some(schemas) = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    else {
         return Vec::new();
     };
     schemas
         .iter()
         .filter_map(|(name, schema)| {
             crate::convert::string_enum_values(schema)?;
-            let values = schema["enum"].as_array()?.iter().filter_map(|v| v.as_str().map(String::from)).collect();
+            let values = schema["enum"]
+                .as_array()?
+                .iter()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect();
             Some(EnumSpec {
                 name: name.clone(),
-                description: schema.get("description").and_then(Value::as_str).map(String::from),
+                description: schema
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .map(String::from),
                 values,
             })
         })
@@ -65,9 +75,17 @@ pub fn open_enums_source(enums: &[EnumSpec]) -> String {
     let mut out = String::from(OPEN_ENUM_PRELUDE);
     for spec in enums {
         let ty = type_name(&spec.name);
-        let variants: Vec<(String, &str)> = spec.values.iter().map(|v| (variant_name(v), v.as_str())).collect();
+        let variants: Vec<(String, &str)> = spec
+            .values
+            .iter()
+            .map(|v| (variant_name(v), v.as_str()))
+            .collect();
         let names: BTreeSet<&str> = variants.iter().map(|(n, _)| n.as_str()).collect();
-        let fallback = if names.contains("Unknown") { "UnknownValue" } else { "Unknown" };
+        let fallback = if names.contains("Unknown") {
+            "UnknownValue"
+        } else {
+            "Unknown"
+        };
         let doc = spec
             .description
             .clone()
@@ -77,7 +95,10 @@ pub fn open_enums_source(enums: &[EnumSpec]) -> String {
              #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]\n#[non_exhaustive]\npub enum {ty} {{\n"
         ));
         for (name, value) in &variants {
-            out.push_str(&format!("    #[doc = \"`{}`\"]\n    {name},\n", value.replace('"', "\\\"")));
+            out.push_str(&format!(
+                "    #[doc = \"`{}`\"]\n    {name},\n",
+                value.replace('"', "\\\"")
+            ));
         }
         out.push_str(&format!(
             "    /// A value this version of the crate does not know, as received.\n    {fallback}(::std::string::String),\n}}\n\n"
@@ -159,14 +180,22 @@ macro_rules! open_enum_impls {
 /// and `Component=value` for every enum value. Tests of later API additions are gated on them.
 pub fn capability_cfgs(doc: &Value) -> Vec<String> {
     let mut out = Vec::new();
-    if let Some(schemas) = doc.pointer("/components/schemas").and_then(Value::as_object) {
+    if let Some(schemas) = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    {
         for (name, schema) in schemas {
             let ty = type_name(name);
             if let Some(props) = schema.get("properties").and_then(Value::as_object) {
                 out.extend(props.keys().map(|p| format!("{ty}.{p}")));
             }
             if let Some(values) = schema.get("enum").and_then(Value::as_array) {
-                out.extend(values.iter().filter_map(Value::as_str).map(|v| format!("{ty}={v}")));
+                out.extend(
+                    values
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .map(|v| format!("{ty}={v}")),
+                );
             }
         }
     }
@@ -184,8 +213,14 @@ pub fn document_facts_source(doc: &Value) -> String {
                 let Some(op) = item.get(method) else {
                     continue;
                 };
-                let id = op.get("operationId").and_then(Value::as_str).unwrap_or_default();
-                operations.push(format!("    ({id:?}, {:?}, {path:?}),\n", method.to_ascii_uppercase()));
+                let id = op
+                    .get("operationId")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
+                operations.push(format!(
+                    "    ({id:?}, {:?}, {path:?}),\n",
+                    method.to_ascii_uppercase()
+                ));
                 if let Some(responses) = op.get("responses").and_then(Value::as_object) {
                     success.extend(responses.keys().filter(|c| c.starts_with('2')).cloned());
                 }
@@ -194,7 +229,10 @@ pub fn document_facts_source(doc: &Value) -> String {
     }
     operations.sort();
     let status = match success.iter().next() {
-        Some(code) if success.len() == 1 => code.parse::<u16>().map(|c| format!("Some({c})")).unwrap_or_else(|_| "None".into()),
+        Some(code) if success.len() == 1 => code
+            .parse::<u16>()
+            .map(|c| format!("Some({c})"))
+            .unwrap_or_else(|_| "None".into()),
         _ => "None".to_string(),
     };
     format!(
@@ -208,10 +246,13 @@ pub fn document_facts_source(doc: &Value) -> String {
 
 /// Runs progenitor over the converted document and returns the formatted client source.
 pub fn client_source(doc: &Value, enums: &[EnumSpec]) -> Result<String, String> {
-    use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
+    use progenitor::{
+        GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl,
+    };
     use schemars::schema::{InstanceType, SchemaObject};
 
-    let spec = serde_json::from_value(doc.clone()).map_err(|e| format!("not a valid OpenAPI 3.0 document after conversion: {e}"))?;
+    let spec = serde_json::from_value(doc.clone())
+        .map_err(|e| format!("not a valid OpenAPI 3.0 document after conversion: {e}"))?;
     let inner: proc_macro2::TokenStream = INNER_TYPE.parse().map_err(|e| format!("{e}"))?;
     let mut settings = GenerationSettings::default();
     settings
@@ -233,10 +274,17 @@ pub fn client_source(doc: &Value, enums: &[EnumSpec]) -> Result<String, String> 
         format: Some("date-time".to_string()),
         ..Default::default()
     };
-    settings.with_conversion(date_time, TIMESTAMP_PATH, [TypeImpl::Display, TypeImpl::FromStr].into_iter());
+    settings.with_conversion(
+        date_time,
+        TIMESTAMP_PATH,
+        [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
+    );
 
     let mut generator = Generator::new(&settings);
-    let tokens = generator.generate_tokens(&spec).map_err(|e| format!("progenitor: {e}"))?;
-    let file = syn::parse2::<syn::File>(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
+    let tokens = generator
+        .generate_tokens(&spec)
+        .map_err(|e| format!("progenitor: {e}"))?;
+    let file = syn::parse2::<syn::File>(tokens)
+        .map_err(|e| format!("generated code does not parse: {e}"))?;
     Ok(prettyplease::unparse(&file))
 }

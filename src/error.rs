@@ -129,7 +129,11 @@ impl Error {
     }
 
     /// The account ran out of credits mid-pull: `withheld` rows were not returned.
-    pub(crate) fn credits_exhausted(withheld: u64, status: StatusCode, headers: &HeaderMap) -> Self {
+    pub(crate) fn credits_exhausted(
+        withheld: u64,
+        status: StatusCode,
+        headers: &HeaderMap,
+    ) -> Self {
         let mut e = Error::new(ErrorKind::InsufficientCredits);
         e.inner.status = Some(status);
         e.inner.headers = kept_headers(headers);
@@ -172,7 +176,11 @@ impl Error {
     }
 
     /// Builds the error for a success body that does not match its type.
-    pub(crate) fn decode(status: Option<StatusCode>, body: &[u8], source: serde_json::Error) -> Self {
+    pub(crate) fn decode(
+        status: Option<StatusCode>,
+        body: &[u8],
+        source: serde_json::Error,
+    ) -> Self {
         let mut e = Error::new(ErrorKind::Decode);
         e.inner.status = status;
         e.inner.json_path = json_path_at(body, source.line(), source.column());
@@ -368,13 +376,21 @@ fn api_error_of(body: &Value) -> (Option<ApiError>, Option<String>) {
                         .and_then(Value::as_array)
                         .map(|l| {
                             l.iter()
-                                .map(|p| p.as_str().map(str::to_string).unwrap_or_else(|| p.to_string()))
+                                .map(|p| {
+                                    p.as_str()
+                                        .map(str::to_string)
+                                        .unwrap_or_else(|| p.to_string())
+                                })
                                 .collect::<Vec<_>>()
                                 .join(".")
                         })
                         .unwrap_or_default();
                     let msg = item.get("msg").and_then(Value::as_str).unwrap_or("invalid");
-                    if loc.is_empty() { msg.to_string() } else { format!("{loc}: {msg}") }
+                    if loc.is_empty() {
+                        msg.to_string()
+                    } else {
+                        format!("{loc}: {msg}")
+                    }
                 })
                 .collect::<Vec<_>>()
                 .join("; "),
@@ -403,14 +419,22 @@ fn json_path_at(body: &[u8], line: usize, column: usize) -> Option<String> {
     let offset = (offset + column.saturating_sub(1)).min(body.len());
 
     enum Frame {
-        Object { key: Option<String>, expecting_key: bool },
-        Array { index: usize },
+        Object {
+            key: Option<String>,
+            expecting_key: bool,
+        },
+        Array {
+            index: usize,
+        },
     }
     let mut stack: Vec<Frame> = Vec::new();
     let mut i = 0;
     while i < offset {
         match body[i] {
-            b'{' => stack.push(Frame::Object { key: None, expecting_key: true }),
+            b'{' => stack.push(Frame::Object {
+                key: None,
+                expecting_key: true,
+            }),
             b'[' => stack.push(Frame::Array { index: 0 }),
             b'}' | b']' => {
                 stack.pop();
@@ -437,7 +461,11 @@ fn json_path_at(body: &[u8], line: usize, column: usize) -> Option<String> {
                     }
                     i += 1;
                 }
-                if let Some(Frame::Object { key, expecting_key: true }) = stack.last_mut() {
+                if let Some(Frame::Object {
+                    key,
+                    expecting_key: true,
+                }) = stack.last_mut()
+                {
                     let raw = &body[start..(i + 1).min(body.len())];
                     *key = Some(
                         serde_json::from_slice::<String>(raw)
@@ -478,7 +506,9 @@ impl From<progenitor_client::Error<Value>> for Error {
         use progenitor_client::Error as E;
         match error {
             E::InvalidRequest(message) => Error::invalid_input(message),
-            E::CommunicationError(e) | E::InvalidUpgrade(e) | E::ResponseBodyError(e) => Error::transport(e),
+            E::CommunicationError(e) | E::InvalidUpgrade(e) | E::ResponseBodyError(e) => {
+                Error::transport(e)
+            }
             E::ErrorResponse(response) => {
                 let status = response.status();
                 let headers = response.headers().clone();
@@ -487,16 +517,20 @@ impl From<progenitor_client::Error<Value>> for Error {
             E::InvalidResponsePayload(body, source) => {
                 // Error bodies are always valid JSON after the hooks, so this is the body of the
                 // documented success status.
-                let status = generated::DOCUMENTED_SUCCESS_STATUS.and_then(|s| StatusCode::from_u16(s).ok());
+                let status =
+                    generated::DOCUMENTED_SUCCESS_STATUS.and_then(|s| StatusCode::from_u16(s).ok());
                 Error::decode(status, &body, source)
             }
             E::UnexpectedResponse(response) => {
                 let status = response.status();
                 let mut e = Error::new(kind_of_status(status));
                 e.inner.status = Some(status);
-                e.inner.request_id = header_str(response.headers(), "x-request-id").map(str::to_string);
+                e.inner.request_id =
+                    header_str(response.headers(), "x-request-id").map(str::to_string);
                 e.inner.headers = kept_headers(response.headers());
-                e.inner.message = Some(format!("status {status} is not documented for this operation"));
+                e.inner.message = Some(format!(
+                    "status {status} is not documented for this operation"
+                ));
                 e
             }
             E::Custom(message) => {
@@ -576,7 +610,12 @@ impl fmt::Display for Error {
                 write!(f, ": {code}")?;
             }
             if let Some(title) = &api.title {
-                write!(f, "{} {}", if api.code.is_some() { "" } else { ":" }, one_line(title, 200))?;
+                write!(
+                    f,
+                    "{} {}",
+                    if api.code.is_some() { "" } else { ":" },
+                    one_line(title, 200)
+                )?;
             }
             if let Some(description) = &api.description {
                 write!(f, ": {}", one_line(description, 300))?;
@@ -609,7 +648,10 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.inner.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
+        self.inner
+            .source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
     }
 }
 
@@ -643,7 +685,10 @@ mod tests {
     fn json_path_names_the_failing_value() {
         let body = r#"{"data": [{"id": 1, "company": {"employee_count": 5}},
             {"id": 2, "company": {"employee_count": "many"}}]}"#;
-        assert_eq!(path_of_error::<Page>(body).as_deref(), Some("$.data[1].company.employee_count"));
+        assert_eq!(
+            path_of_error::<Page>(body).as_deref(),
+            Some("$.data[1].company.employee_count")
+        );
     }
 
     #[test]
@@ -657,7 +702,10 @@ mod tests {
         let body = br#"{"a \"b": {"x-y": [true, "s\"]", 3]}}"#;
         // Column of the `3`.
         let col = body.iter().position(|&b| b == b'3').unwrap() + 1;
-        assert_eq!(json_path_at(body, 1, col).as_deref(), Some(r#"$["a \"b"]["x-y"][2]"#));
+        assert_eq!(
+            json_path_at(body, 1, col).as_deref(),
+            Some(r#"$["a \"b"]["x-y"][2]"#)
+        );
     }
 
     #[test]
@@ -666,12 +714,18 @@ mod tests {
             "request_id": 7, "error": {"code": "E-001", "title": "Not allowed exception", "description": "no"}
         }));
         let api = api.unwrap();
-        assert_eq!((api.code.as_deref(), api.title.as_deref()), (Some("E-001"), Some("Not allowed exception")));
+        assert_eq!(
+            (api.code.as_deref(), api.title.as_deref()),
+            (Some("E-001"), Some("Not allowed exception"))
+        );
         assert_eq!(id.as_deref(), Some("7"));
         let (api, _) = api_error_of(&serde_json::json!({
             "detail": [{"loc": ["body", "limit"], "msg": "Input should be greater than 0", "type": "x"}]
         }));
-        assert_eq!(api.unwrap().description.as_deref(), Some("body.limit: Input should be greater than 0"));
+        assert_eq!(
+            api.unwrap().description.as_deref(),
+            Some("body.limit: Input should be greater than 0")
+        );
         assert_eq!(api_error_of(&serde_json::json!({"unrelated": 1})).0, None);
     }
 
@@ -698,7 +752,11 @@ mod tests {
             (418, ErrorKind::UnexpectedStatus),
         ];
         for (code, kind) in cases {
-            assert_eq!(kind_of_status(StatusCode::from_u16(code).unwrap()), kind, "{code}");
+            assert_eq!(
+                kind_of_status(StatusCode::from_u16(code).unwrap()),
+                kind,
+                "{code}"
+            );
         }
     }
 }

@@ -25,13 +25,20 @@ pub const ERROR_BODY_LIMIT: usize = 64 * 1024;
 
 /// Whether an operation only reads: every GET, and the three search POSTs.
 pub(crate) fn is_read_only(method: &Method, operation_id: &str) -> bool {
-    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) || SEARCH_OPERATIONS.contains(&operation_id)
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+        || SEARCH_OPERATIONS.contains(&operation_id)
 }
 
 impl ClientHooks<Shared> for Api {
-    async fn pre<E>(&self, request: &mut Request, _info: &OperationInfo) -> Result<(), progenitor_client::Error<E>> {
+    async fn pre<E>(
+        &self,
+        request: &mut Request,
+        _info: &OperationInfo,
+    ) -> Result<(), progenitor_client::Error<E>> {
         let shared = &self.inner().0;
-        request.headers_mut().insert(AUTHORIZATION, shared.authorization.clone());
+        request
+            .headers_mut()
+            .insert(AUTHORIZATION, shared.authorization.clone());
         if let Some(agent) = &shared.user_agent {
             request.headers_mut().insert(USER_AGENT, agent.clone());
         }
@@ -70,12 +77,19 @@ async fn send_with_retries(
     loop {
         let pause = shared.pacer.delay(group, shared.max_pacing_wait);
         if !pause.is_zero() {
-            tracing::debug!(wait_ms = pause.as_millis() as u64, "waiting for an exhausted rate-limit window");
+            tracing::debug!(
+                wait_ms = pause.as_millis() as u64,
+                "waiting for an exhausted rate-limit window"
+            );
             tokio::time::sleep(pause).await;
             waited += pause;
         }
         // Keep a copy for the next attempt while one may follow; JSON bodies always clone.
-        let spare = if number < shared.retry.max_attempts { current.try_clone() } else { None };
+        let spare = if number < shared.retry.max_attempts {
+            current.try_clone()
+        } else {
+            None
+        };
         let result = match http.execute(current).await {
             Ok(response) => buffer(response).await,
             Err(e) => Err(e),
@@ -85,7 +99,11 @@ async fn send_with_retries(
                 let state = RateLimit::from_headers(response.headers());
                 let rate_limit_reset = state.as_ref().and_then(RateLimit::wait);
                 shared.pacer.observe(group, state);
-                if let Some(id) = response.headers().get("x-request-id").and_then(|v| v.to_str().ok()) {
+                if let Some(id) = response
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                {
                     span.record("request_id", id);
                 }
                 span.record("http.response.status_code", response.status().as_u16());
@@ -102,11 +120,20 @@ async fn send_with_retries(
             Err(e) if e.is_connect() => Outcome::ConnectFailed,
             Err(_) => Outcome::ConnectionLost,
         };
-        let attempt = Attempt { number, idempotent, elapsed: started.elapsed() };
+        let attempt = Attempt {
+            number,
+            idempotent,
+            elapsed: started.elapsed(),
+        };
         let decision = retry::decide(&shared.retry, attempt, outcome, fastrand::f64());
         match (decision, spare) {
             (Decision::Retry(wait), Some(next)) => {
-                tracing::debug!(attempt = number, ?outcome, wait_ms = wait.as_millis() as u64, "retrying");
+                tracing::debug!(
+                    attempt = number,
+                    ?outcome,
+                    wait_ms = wait.as_millis() as u64,
+                    "retrying"
+                );
                 tokio::time::sleep(wait).await;
                 waited += wait;
                 number += 1;
@@ -142,7 +169,10 @@ async fn buffer(mut response: Response) -> reqwest::Result<Response> {
         } else {
             let text = String::from_utf8_lossy(&raw);
             let json = serde_json::to_vec(&text).unwrap_or_else(|_| b"null".to_vec());
-            Some((if truncated { "text-truncated" } else { "text" }, Bytes::from(json)))
+            Some((
+                if truncated { "text-truncated" } else { "text" },
+                Bytes::from(json),
+            ))
         };
         match marker {
             Some((kind, json)) => {

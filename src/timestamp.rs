@@ -17,7 +17,11 @@ pub struct TimestampParseError(String);
 
 impl fmt::Display for TimestampParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "invalid date-time `{}`: expected RFC 3339 or YYYY-MM-DDTHH:MM:SS", self.0)
+        write!(
+            f,
+            "invalid date-time `{}`: expected RFC 3339 or YYYY-MM-DDTHH:MM:SS",
+            self.0
+        )
     }
 }
 

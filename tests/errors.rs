@@ -22,11 +22,20 @@ async fn error_for(status: u16, content_type: &str, body: &str) -> Error {
     server
         .mock_async(|when, then| {
             when.method(POST).path("/v1/jobs/search");
-            then.status(status).header("content-type", content_type).header("x-request-id", "req-42").body(body);
+            then.status(status)
+                .header("content-type", content_type)
+                .header("x-request-id", "req-42")
+                .body(body);
         })
         .await;
     let client = support::client(&server);
-    let err: Error = client.search_jobs_v1().body(filters()).send().await.unwrap_err().into();
+    let err: Error = client
+        .search_jobs_v1()
+        .body(filters())
+        .send()
+        .await
+        .unwrap_err()
+        .into();
     assert!(!format!("{err}{err:?}").contains(support::TEST_KEY));
     err
 }
@@ -51,15 +60,24 @@ async fn documented_envelope_on_each_status_is_classified() {
         assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
         assert_eq!(err.code(), Some("E-001"));
         assert_eq!(err.title(), Some("Not allowed exception"));
-        assert_eq!(err.description(), Some("Your plan does not allow this filter"));
+        assert_eq!(
+            err.description(),
+            Some("Your plan does not allow this filter")
+        );
         assert_eq!(err.request_id(), Some("1234"));
-        assert_eq!(err.body_excerpt(), None, "{status}: the envelope is the documented shape");
+        assert_eq!(
+            err.body_excerpt(),
+            None,
+            "{status}: the envelope is the documented shape"
+        );
         let line = err.to_string();
         assert!(!line.contains('\n'));
         let reason = err.status().unwrap().canonical_reason().unwrap();
         assert_eq!(
             line,
-            format!("{status} {reason}: E-001 Not allowed exception: Your plan does not allow this filter (request id 1234)")
+            format!(
+                "{status} {reason}: E-001 Not allowed exception: Your plan does not allow this filter (request id 1234)"
+            )
         );
     }
 }
@@ -87,9 +105,15 @@ async fn fastapi_validation_detail_on_422_is_readable() {
     assert!(err.is_invalid_request());
     assert_eq!(
         err.description(),
-        Some("body.limit: Input should be greater than or equal to 1; body.page: Input should be a valid integer")
+        Some(
+            "body.limit: Input should be greater than or equal to 1; body.page: Input should be a valid integer"
+        )
     );
-    assert_eq!(err.request_id(), Some("req-42"), "falls back to the x-request-id header");
+    assert_eq!(
+        err.request_id(),
+        Some("req-42"),
+        "falls back to the x-request-id header"
+    );
     assert_eq!(
         err.to_string(),
         "422 Unprocessable Entity: Validation error: body.limit: Input should be greater than or equal to 1; body.page: Input should be a valid integer (request id req-42)"
@@ -105,7 +129,10 @@ async fn gateway_html_page_keeps_status_and_an_excerpt() {
     assert_eq!(err.body_excerpt(), Some(html));
     assert_eq!(err.code(), None);
     let line = err.to_string();
-    assert!(line.starts_with("502 Bad Gateway: <html> <head><title>502 Bad Gateway</title></head>"), "{line}");
+    assert!(
+        line.starts_with("502 Bad Gateway: <html> <head><title>502 Bad Gateway</title></head>"),
+        "{line}"
+    );
     assert!(line.ends_with("(request id req-42)"), "{line}");
 }
 
@@ -114,16 +141,27 @@ async fn empty_body_is_said_so() {
     let err = error_for(502, "text/plain", "").await;
     assert!(err.is_server());
     assert_eq!(err.body_excerpt(), Some(""));
-    assert_eq!(err.to_string(), "502 Bad Gateway (empty body) (request id req-42)");
+    assert_eq!(
+        err.to_string(),
+        "502 Bad Gateway (empty body) (request id req-42)"
+    );
     let err = error_for(429, "application/json", "").await;
     assert!(err.is_rate_limited());
 }
 
 #[tokio::test]
 async fn json_that_is_not_the_envelope_is_kept_as_excerpt() {
-    let err = error_for(500, "application/json", r#"{"message": "upstream timeout"}"#).await;
+    let err = error_for(
+        500,
+        "application/json",
+        r#"{"message": "upstream timeout"}"#,
+    )
+    .await;
     assert!(err.is_server());
-    assert_eq!(err.body_excerpt(), Some(r#"{"message":"upstream timeout"}"#));
+    assert_eq!(
+        err.body_excerpt(),
+        Some(r#"{"message":"upstream timeout"}"#)
+    );
     assert!(err.to_string().contains("upstream timeout"));
 }
 
@@ -149,13 +187,22 @@ async fn rate_limit_headers_are_kept_on_errors() {
                 .json_body(json!({"error": {"title": "Too many requests exception"}}));
         })
         .await;
-    let err: Error = support::client(&server).search_jobs_v1().body(filters()).send().await.unwrap_err().into();
+    let err: Error = support::client(&server)
+        .search_jobs_v1()
+        .body(filters())
+        .send()
+        .await
+        .unwrap_err()
+        .into();
     assert!(err.is_rate_limited());
     let rl = err.rate_limit().expect("rate-limit state on the error");
     assert_eq!(rl.windows[0].remaining, Some(0));
     assert_eq!(rl.windows[0].limit, Some(10));
     assert_eq!(rl.wait(), Some(std::time::Duration::from_secs(37)));
-    assert_eq!(err.to_string(), "429 Too Many Requests: Too many requests exception");
+    assert_eq!(
+        err.to_string(),
+        "429 Too Many Requests: Too many requests exception"
+    );
 }
 
 #[tokio::test]
@@ -163,7 +210,8 @@ async fn decode_failure_names_the_json_path_and_status() {
     let server = MockServer::start_async().await;
     server
         .mock_async(|when, then| {
-            when.method(httpmock::Method::GET).path("/v0/billing/credit-balance");
+            when.method(httpmock::Method::GET)
+                .path("/v0/billing/credit-balance");
             then.status(200).json_body(json!({
                 "ui_credits": 1, "used_ui_credits": 2, "api_credits": "lots", "used_api_credits": 4
             }));
@@ -180,7 +228,10 @@ async fn decode_failure_names_the_json_path_and_status() {
     assert_eq!(err.status().map(|s| s.as_u16()), Some(200));
     assert_eq!(err.json_path(), Some("$.api_credits"));
     let line = err.to_string();
-    assert!(line.starts_with("200 OK at $.api_credits: invalid type: string \"lots\""), "{line}");
+    assert!(
+        line.starts_with("200 OK at $.api_credits: invalid type: string \"lots\""),
+        "{line}"
+    );
     assert!(err.body_excerpt().unwrap().contains("lots"));
 }
 
