@@ -542,6 +542,14 @@ impl From<progenitor_client::Error<Value>> for Error {
     }
 }
 
+/// A typed builder (`types::X::builder()...try_into()`) that is missing a field or holds an
+/// invalid value.
+impl From<crate::types::error::ConversionError> for Error {
+    fn from(error: crate::types::error::ConversionError) -> Self {
+        Error::invalid_input(error.to_string())
+    }
+}
+
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let i = &self.inner;

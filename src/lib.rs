@@ -1,6 +1,8 @@
-//! Typed client for the TheirStack API (placeholder docs, filled in below).
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
-#[allow(unused_imports, dead_code, clippy::all)]
+#[allow(unused_imports, dead_code, missing_docs, clippy::all)]
 mod generated {
     include!(concat!(env!("OUT_DIR"), "/codegen.rs"));
     include!(concat!(env!("OUT_DIR"), "/document_facts.rs"));

@@ -219,6 +219,11 @@ impl<S: Source> Paginator<S> {
         self
     }
 
+    /// What a page costs at this endpoint (free in preview mode).
+    pub fn cost(&self) -> Cost {
+        self.source.cost()
+    }
+
     /// The source, for its options.
     pub fn source_mut(&mut self) -> &mut S {
         &mut self.source
