@@ -514,6 +514,10 @@ fn secrets_never_appear_in_debug_or_errors() {
     for secret in [SECRET, NEXT_SECRET] {
         assert!(!debug.contains(secret), "{debug}");
         assert!(!debug.contains(&hex_of(secret.as_bytes())), "{debug}");
+        assert!(
+            !debug.contains(&format!("{:?}", secret.as_bytes())),
+            "{debug}"
+        );
     }
 
     let short = "secret-15-chars";
