@@ -323,11 +323,10 @@ pub fn convert_schema(schema: &mut Value, ptr: &str) -> Result<()> {
 
     // Recurse into subschemas.
     for key in ["items", "additionalProperties", "not"] {
-        if let Some(sub) = obj.get_mut(key) {
-            if sub.is_object() || key != "additionalProperties" {
+        if let Some(sub) = obj.get_mut(key)
+            && (sub.is_object() || key != "additionalProperties") {
                 convert_schema(sub, &format!("{ptr}/{key}"))?;
             }
-        }
     }
     if let Some(props) = obj.get_mut("properties").and_then(Value::as_object_mut) {
         for (name, sub) in props.iter_mut() {
@@ -352,21 +351,19 @@ fn rule_titles(obj: &mut Map<String, Value>) {
 
 /// Rule "examples": the 3.1 `examples` array becomes the 3.0 `example` (its first element).
 fn rule_examples(obj: &mut Map<String, Value>) {
-    if let Some(Value::Array(list)) = obj.remove("examples") {
-        if let Some(first) = list.into_iter().next() {
+    if let Some(Value::Array(list)) = obj.remove("examples")
+        && let Some(first) = list.into_iter().next() {
             obj.entry("example").or_insert(first);
         }
-    }
 }
 
 /// Rule "const": `const: v` becomes the one-value enum `enum: [v]`, typed after `v`.
 fn rule_const(obj: &mut Map<String, Value>) {
     if let Some(value) = obj.remove("const") {
-        if !obj.contains_key("type") {
-            if let Some(t) = json_type_of(&value) {
+        if !obj.contains_key("type")
+            && let Some(t) = json_type_of(&value) {
                 obj.insert("type".into(), json!(t));
             }
-        }
         obj.insert("enum".into(), Value::Array(vec![value]));
     }
 }
@@ -621,11 +618,10 @@ fn rule_unions(obj: &mut Map<String, Value>) {
 /// Rule "$ref with siblings": 3.0 ignores keywords next to `$ref`, so `{$ref, default, ...}`
 /// becomes `{allOf: [{$ref}], default, ...}`.
 fn rule_ref_siblings(obj: &mut Map<String, Value>) {
-    if obj.len() > 1 {
-        if let Some(reference) = obj.remove("$ref") {
+    if obj.len() > 1
+        && let Some(reference) = obj.remove("$ref") {
             obj.insert("allOf".into(), json!([{ "$ref": reference }]));
         }
-    }
 }
 
 /// Rule "prefixItems": a 2020-12 tuple becomes an array of untyped items with a fixed length.
@@ -724,11 +720,10 @@ fn rule_request_media(body: &mut Value, ptr: &str) -> Result<()> {
     let Some(content) = body.get_mut("content").and_then(Value::as_object_mut) else {
         return Ok(());
     };
-    if content.len() > 1 {
-        if let Some(json_key) = content.keys().find(|k| is_json_media(k)).cloned() {
+    if content.len() > 1
+        && let Some(json_key) = content.keys().find(|k| is_json_media(k)).cloned() {
             content.retain(|k, _| *k == json_key);
         }
-    }
     if let Some(k) = content.keys().find(|k| k.starts_with("multipart/")) {
         return Err(refuse(
             &format!("{ptr}/content/{}", escape(k)),
@@ -755,11 +750,10 @@ fn rule_success_body(responses: &mut Map<String, Value>, ptr: &str) -> Result<()
             continue;
         }
         if let Some(content) = response.get_mut("content").and_then(Value::as_object_mut) {
-            if content.len() > 1 {
-                if let Some(json_key) = content.keys().find(|k| is_json_media(k)).cloned() {
+            if content.len() > 1
+                && let Some(json_key) = content.keys().find(|k| is_json_media(k)).cloned() {
                     content.retain(|k, _| *k == json_key);
                 }
-            }
             let schema = content
                 .values()
                 .next()
@@ -771,15 +765,14 @@ fn rule_success_body(responses: &mut Map<String, Value>, ptr: &str) -> Result<()
             bodies.push((code.clone(), Value::Null));
         }
     }
-    if let Some((first_code, first)) = bodies.first() {
-        if let Some((code, _)) = bodies.iter().find(|(_, b)| b != first) {
+    if let Some((first_code, first)) = bodies.first()
+        && let Some((code, _)) = bodies.iter().find(|(_, b)| b != first) {
             return Err(refuse(
                 &format!("{ptr}/{}", escape(code)),
                 RULE_SUCCESS_BODY,
                 format!("success responses {first_code} and {code} have different bodies"),
             ));
         }
-    }
     Ok(())
 }
 
@@ -871,11 +864,10 @@ fn reachable(roots: &[Value], schemas: &Map<String, Value>) -> BTreeSet<String> 
     fn refs(value: &Value, out: &mut Vec<String>) {
         match value {
             Value::Object(obj) => {
-                if let Some(r) = obj.get("$ref").and_then(Value::as_str) {
-                    if let Some(name) = r.strip_prefix("#/components/schemas/") {
+                if let Some(r) = obj.get("$ref").and_then(Value::as_str)
+                    && let Some(name) = r.strip_prefix("#/components/schemas/") {
                         out.push(name.replace("~1", "/").replace("~0", "~"));
                     }
-                }
                 obj.values().for_each(|v| refs(v, out));
             }
             Value::Array(list) => list.iter().for_each(|v| refs(v, out)),
@@ -886,11 +878,10 @@ fn reachable(roots: &[Value], schemas: &Map<String, Value>) -> BTreeSet<String> 
     let mut todo = Vec::new();
     roots.iter().for_each(|r| refs(r, &mut todo));
     while let Some(name) = todo.pop() {
-        if seen.insert(name.clone()) {
-            if let Some(schema) = schemas.get(&name) {
+        if seen.insert(name.clone())
+            && let Some(schema) = schemas.get(&name) {
                 refs(schema, &mut todo);
             }
-        }
     }
     seen
 }
@@ -1057,11 +1048,10 @@ fn visit_inline(
     if let Some(items) = obj.get_mut("items") {
         visit_inline(items, &format!("{hint}_item"), false, hoist);
     }
-    if let Some(extra) = obj.get_mut("additionalProperties") {
-        if extra.is_object() {
+    if let Some(extra) = obj.get_mut("additionalProperties")
+        && extra.is_object() {
             visit_inline(extra, &format!("{hint}_value"), false, hoist);
         }
-    }
     for key in ["allOf", "anyOf", "oneOf"] {
         if let Some(list) = obj.get_mut(key).and_then(Value::as_array_mut) {
             for (i, sub) in list.iter_mut().enumerate() {

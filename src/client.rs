@@ -202,10 +202,10 @@ impl ClientBuilder {
 
     /// Reads `THEIRSTACK_API_KEY` (required) and `THEIRSTACK_BASE_URL` (optional).
     pub fn from_env(self) -> Result<Self> {
-        self.from_vars(|name| std::env::var(name).ok())
+        self.read_vars(|name| std::env::var(name).ok())
     }
 
-    fn from_vars(mut self, var: impl Fn(&str) -> Option<String>) -> Result<Self> {
+    fn read_vars(mut self, var: impl Fn(&str) -> Option<String>) -> Result<Self> {
         let key = var(API_KEY_ENV).ok_or_else(|| {
             Error::invalid_input(format!("{API_KEY_ENV} is not set (or not valid UTF-8)"))
         })?;
@@ -369,19 +369,19 @@ mod tests {
             }
         };
         let client = ClientBuilder::default()
-            .from_vars(vars(Some("k1"), Some("http://127.0.0.1:9/")))
+            .read_vars(vars(Some("k1"), Some("http://127.0.0.1:9/")))
             .unwrap()
             .build()
             .unwrap();
         assert_eq!(client.base_url(), "http://127.0.0.1:9");
         let client = ClientBuilder::default()
-            .from_vars(vars(Some("k1"), Some("")))
+            .read_vars(vars(Some("k1"), Some("")))
             .unwrap()
             .build()
             .unwrap();
         assert_eq!(client.base_url(), DEFAULT_BASE_URL);
         let err = ClientBuilder::default()
-            .from_vars(vars(None, None))
+            .read_vars(vars(None, None))
             .unwrap_err();
         assert_eq!(
             err.to_string(),

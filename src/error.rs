@@ -478,11 +478,10 @@ fn json_path_at(body: &[u8], line: usize, column: usize) -> Option<String> {
         i += 1;
     }
     // An error reported on a closing bracket (a missing field) belongs to the container itself.
-    if matches!(body.get(offset.saturating_sub(1)), Some(b'}') | Some(b']')) {
-        if let Some(Frame::Object { key, .. }) = stack.last_mut() {
+    if matches!(body.get(offset.saturating_sub(1)), Some(b'}') | Some(b']'))
+        && let Some(Frame::Object { key, .. }) = stack.last_mut() {
             *key = None;
         }
-    }
     let mut path = String::from("$");
     for frame in &stack {
         match frame {
@@ -608,11 +607,10 @@ impl fmt::Display for Error {
                 _ => "error",
             })?,
         }
-        if let Some(status) = i.status {
-            if let Some(reason) = status.canonical_reason() {
+        if let Some(status) = i.status
+            && let Some(reason) = status.canonical_reason() {
                 write!(f, " {reason}")?;
             }
-        }
         if let Some(api) = &i.api {
             if let Some(code) = &api.code {
                 write!(f, ": {code}")?;
@@ -635,15 +633,14 @@ impl fmt::Display for Error {
         if let Some(message) = &i.message {
             write!(f, ": {}", one_line(message, 300))?;
         }
-        if i.api.is_none() && i.kind != ErrorKind::Decode {
-            if let Some(body) = &i.body_excerpt {
+        if i.api.is_none() && i.kind != ErrorKind::Decode
+            && let Some(body) = &i.body_excerpt {
                 if body.is_empty() {
                     f.write_str(" (empty body)")?;
                 } else {
                     write!(f, ": {}", one_line(body, 120))?;
                 }
             }
-        }
         if let Some(id) = &i.request_id {
             write!(f, " (request id {id})")?;
         }

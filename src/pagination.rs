@@ -369,10 +369,10 @@ impl Planner {
 
 /// The largest limit ≤ `want` that divides `offset` (so `page × limit = offset`).
 fn aligned_limit(offset: u64, want: u64) -> u64 {
-    if offset == 0 || offset % want == 0 {
+    if offset == 0 || offset.is_multiple_of(want) {
         return want;
     }
-    (1..=want).rev().find(|d| offset % d == 0).unwrap_or(1)
+    (1..=want).rev().find(|d| offset.is_multiple_of(*d)).unwrap_or(1)
 }
 
 type Fetch<T> = Pin<Box<dyn Future<Output = (PageRequest, Result<RawPage<T>>)> + Send>>;
@@ -708,6 +708,162 @@ impl Source for WebhookEvents {
     }
 }
 
+/// Largest page the free catalog and list endpoints are asked for.
+pub const LIST_MAX_PAGE_SIZE: u64 = 500;
+
+/// The locations catalog (`GET /v0/catalog/locations`), free, offset paging.
+#[derive(Debug, Clone, Default)]
+pub struct CatalogLocations {
+    /// Only locations whose name matches.
+    pub name: Option<String>,
+    /// Only locations in this country (ISO 3166 alpha-2).
+    pub country_code: Option<String>,
+}
+
+impl Source for CatalogLocations {
+    type Item = types::GeonameCatalogResponse;
+    const MAX_PAGE_SIZE: u64 = LIST_MAX_PAGE_SIZE;
+    const HAS_TOTAL: bool = false;
+
+    fn cost(&self) -> Cost {
+        Cost::Free
+    }
+
+    fn fetch(&self, client: Client, request: PageRequest) -> impl Future<Output = Result<RawPage<Self::Item>>> + Send + 'static {
+        let (name, country_code) = (self.name.clone(), self.country_code.clone());
+        async move {
+            let mut call = client.get_catalog_locations_v0().offset(request.offset).limit(limit_of(request));
+            if let Some(name) = name {
+                call = call.name(name);
+            }
+            if let Some(country_code) = country_code {
+                call = call.country_code(country_code);
+            }
+            let response = call.send().await?;
+            let (status, headers) = (response.status(), response.headers().clone());
+            Ok(RawPage { items: response.into_inner(), metadata: None, status, headers })
+        }
+    }
+
+    fn key(item: &Self::Item) -> RowKey {
+        RowKey::Int(item.id)
+    }
+}
+
+/// The technologies catalog (`GET /v0/catalog/technologies`), free, page paging.
+#[derive(Debug, Clone, Default)]
+pub struct CatalogTechnologies {
+    /// Only technologies whose name matches this pattern.
+    pub name_pattern: Option<String>,
+    /// Only technologies of this category.
+    pub category_slug: Option<String>,
+}
+
+impl Source for CatalogTechnologies {
+    type Item = types::TechnologyAggregated;
+    const MAX_PAGE_SIZE: u64 = LIST_MAX_PAGE_SIZE;
+    const HAS_TOTAL: bool = false;
+
+    fn cost(&self) -> Cost {
+        Cost::Free
+    }
+
+    fn fetch(&self, client: Client, request: PageRequest) -> impl Future<Output = Result<RawPage<Self::Item>>> + Send + 'static {
+        let (name_pattern, category_slug) = (self.name_pattern.clone(), self.category_slug.clone());
+        async move {
+            let mut call = client.get_catalog_technologies_v0().page(request.page).limit(limit_of(request));
+            if let Some(pattern) = name_pattern {
+                call = call.name_pattern(pattern);
+            }
+            if let Some(slug) = category_slug {
+                call = call.category_slug(slug);
+            }
+            let response = call.send().await?;
+            let (status, headers) = (response.status(), response.headers().clone());
+            Ok(RawPage { items: response.into_inner(), metadata: None, status, headers })
+        }
+    }
+
+    fn key(item: &Self::Item) -> RowKey {
+        RowKey::Str(item.slug.clone())
+    }
+}
+
+/// The industries catalog (`GET /v0/catalog/industries`), free, page paging.
+#[derive(Debug, Clone, Default)]
+pub struct CatalogIndustries {
+    /// Only industries whose name matches.
+    pub industry: Option<String>,
+}
+
+impl Source for CatalogIndustries {
+    type Item = types::IndustryStats;
+    const MAX_PAGE_SIZE: u64 = LIST_MAX_PAGE_SIZE;
+    const HAS_TOTAL: bool = false;
+
+    fn cost(&self) -> Cost {
+        Cost::Free
+    }
+
+    fn fetch(&self, client: Client, request: PageRequest) -> impl Future<Output = Result<RawPage<Self::Item>>> + Send + 'static {
+        let industry = self.industry.clone();
+        async move {
+            let mut call = client.get_catalog_industries_v0().page(request.page).limit(limit_of(request));
+            if let Some(industry) = industry {
+                call = call.industry(industry);
+            }
+            let response = call.send().await?;
+            let (status, headers) = (response.status(), response.headers().clone());
+            Ok(RawPage { items: response.into_inner().data, metadata: None, status, headers })
+        }
+    }
+
+    fn key(item: &Self::Item) -> RowKey {
+        match (item.industry_id, &item.industry) {
+            (Some(id), _) => RowKey::Int(id),
+            (None, name) => RowKey::Str(name.clone().unwrap_or_default()),
+        }
+    }
+}
+
+/// The companies of one company list (`GET /v0/company_lists/{list_id}/companies`), free,
+/// offset paging.
+#[derive(Debug, Clone)]
+pub struct CompanyListCompanies {
+    /// The list.
+    pub list_id: i64,
+}
+
+impl Source for CompanyListCompanies {
+    type Item = types::CompanyListItem;
+    const MAX_PAGE_SIZE: u64 = LIST_MAX_PAGE_SIZE;
+    const HAS_TOTAL: bool = false;
+
+    fn cost(&self) -> Cost {
+        Cost::Free
+    }
+
+    fn fetch(&self, client: Client, request: PageRequest) -> impl Future<Output = Result<RawPage<Self::Item>>> + Send + 'static {
+        let list_id = self.list_id;
+        async move {
+            let response = client
+                .get_company_lists_companies_v0()
+                .list_id(list_id)
+                .page(request.page)
+                .offset(request.offset)
+                .limit(limit_of(request))
+                .send()
+                .await?;
+            let (status, headers) = (response.status(), response.headers().clone());
+            Ok(RawPage { items: response.into_inner(), metadata: None, status, headers })
+        }
+    }
+
+    fn key(item: &Self::Item) -> RowKey {
+        RowKey::Str(item.company_object.id.clone())
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Client entry points and credit helpers
 
@@ -789,6 +945,26 @@ impl Client {
             webhook_id,
             status: None,
         })
+    }
+
+    /// Pages through the locations catalog.
+    pub fn catalog_locations(&self, filter: CatalogLocations) -> Paginator<CatalogLocations> {
+        self.paginate(filter)
+    }
+
+    /// Pages through the technologies catalog.
+    pub fn catalog_technologies(&self, filter: CatalogTechnologies) -> Paginator<CatalogTechnologies> {
+        self.paginate(filter)
+    }
+
+    /// Pages through the industries catalog.
+    pub fn catalog_industries(&self, filter: CatalogIndustries) -> Paginator<CatalogIndustries> {
+        self.paginate(filter)
+    }
+
+    /// Pages through the companies of one company list.
+    pub fn company_list_companies(&self, list_id: i64) -> Paginator<CompanyListCompanies> {
+        self.paginate(CompanyListCompanies { list_id })
     }
 
     /// Counts the jobs matching `filters` for free (preview mode, `include_total_results`,
