@@ -173,12 +173,12 @@ fn our_document_matches_theirstack_file_except_deliberate_differences() {
     println!("deliberate differences:");
     for (d, used) in DELIBERATE.iter().zip(used) {
         let state = if used { "present" } else { "NOT FOUND" };
-        println!(
-            "  [{state}] {} {}: {}",
-            d.schemas.join(", "),
-            d.path,
-            d.reason
-        );
+        let place = if d.path.is_empty() {
+            "(whole schema)"
+        } else {
+            d.path
+        };
+        println!("  [{state}] {} {place}: {}", d.schemas.join(", "), d.reason);
     }
     let stale: Vec<&str> = DELIBERATE
         .iter()
