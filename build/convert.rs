@@ -127,6 +127,8 @@ pub fn convert(doc: &Value) -> Result<Value> {
     convert_schemas(root)?;
     convert_operations(root)?;
     open_response_objects(root);
+    untype_ambiguous_unions(root);
+    drop_patch_defaults(root);
     hoist_inline_enums(root);
     Ok(out)
 }
@@ -444,6 +446,8 @@ fn rule_type_array(obj: &mut Map<String, Value>, ptr: &str) -> Result<()> {
     }
     let nullable = names.iter().any(|t| t == "null");
     names.retain(|t| t != "null");
+    // An integer is also a number: try the narrower type first, or it would never be chosen.
+    names.sort_by_key(|t| t != "integer");
     obj.remove("type");
     match names.len() {
         0 => {
@@ -838,6 +842,138 @@ fn open_response_objects(root: &mut Map<String, Value>) {
             continue;
         }
         strip_closed(schema);
+    }
+}
+
+/// Rule "ambiguous unions": a union of component objects decodes by trying its members in
+/// order, so a member that accepts everything a later member accepts would always win (an open
+/// object whose properties are all optional accepts any object). Members are ordered with the
+/// most required properties first; a union where an earlier member still cannot refuse a later
+/// one becomes an untyped JSON value instead of a silently wrong type. A member refuses another
+/// when it requires a property the other never has, or is closed and the other has a property
+/// it lacks.
+fn untype_ambiguous_unions(root: &mut Map<String, Value>) {
+    let Some(schemas) = root
+        .get("components")
+        .and_then(|c| c.get("schemas"))
+        .and_then(Value::as_object)
+        .cloned()
+    else {
+        return;
+    };
+    let shape = |reference: &Value| -> Option<(BTreeSet<String>, BTreeSet<String>, bool)> {
+        let name = reference.get("$ref")?.as_str()?.strip_prefix("#/components/schemas/")?;
+        let schema = schemas.get(name)?;
+        if schema.get("type").is_some_and(|t| t != "object") || schema.get("properties").is_none() {
+            return None;
+        }
+        let strings = |v: Option<&Value>| -> BTreeSet<String> {
+            v.and_then(Value::as_array)
+                .map(|a| a.iter().filter_map(Value::as_str).map(String::from).collect())
+                .unwrap_or_default()
+        };
+        let properties = schema["properties"].as_object()?.keys().cloned().collect();
+        let closed = schema.get("additionalProperties") == Some(&json!(false));
+        Some((strings(schema.get("required")), properties, closed))
+    };
+    let refuses = |a: &(BTreeSet<String>, BTreeSet<String>, bool), b: &(BTreeSet<String>, BTreeSet<String>, bool)| {
+        !a.0.is_subset(&b.1) || (a.2 && !b.1.is_subset(&a.1))
+    };
+    visit_schemas_mut(root, &mut |obj: &mut Map<String, Value>| {
+        let Some(Value::Array(members)) = obj.get("oneOf") else {
+            return;
+        };
+        let Some(mut shaped) = members.iter().map(|m| shape(m).map(|s| (m.clone(), s))).collect::<Option<Vec<_>>>() else {
+            return;
+        };
+        shaped.sort_by_key(|(_, s)| std::cmp::Reverse(s.0.len()));
+        let ambiguous = (0..shaped.len()).any(|i| (i + 1..shaped.len()).any(|j| !refuses(&shaped[i].1, &shaped[j].1)));
+        if ambiguous {
+            obj.remove("oneOf");
+        } else {
+            obj.insert("oneOf".into(), Value::Array(shaped.into_iter().map(|(m, _)| m).collect()));
+        }
+    });
+}
+
+/// Rule "partial updates": a PATCH body sends only what the caller sets, so the `default`s of
+/// its top-level properties are dropped (they describe the server's model, and sending them
+/// would reset fields the caller did not touch). Applies to component schemas used by PATCH
+/// bodies and by nothing else.
+fn drop_patch_defaults(root: &mut Map<String, Value>) {
+    let mut patch_bodies = BTreeSet::new();
+    let mut elsewhere = Vec::new();
+    if let Some(paths) = root.get("paths").and_then(Value::as_object) {
+        for item in paths.values() {
+            for method in METHODS {
+                let Some(op) = item.get(method) else {
+                    continue;
+                };
+                let body_ref = op
+                    .pointer("/requestBody/content/application~1json/schema/$ref")
+                    .and_then(Value::as_str)
+                    .and_then(|r| r.strip_prefix("#/components/schemas/"));
+                match (method, body_ref) {
+                    ("patch", Some(name)) => {
+                        patch_bodies.insert(name.to_string());
+                        elsewhere.push(op.get("responses").cloned().unwrap_or_default());
+                        elsewhere.push(op.get("parameters").cloned().unwrap_or_default());
+                    }
+                    _ => elsewhere.push(op.clone()),
+                }
+            }
+        }
+    }
+    let Some(schemas) = root
+        .get_mut("components")
+        .and_then(|c| c.get_mut("schemas"))
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    // Component schemas other than the PATCH bodies also count as "elsewhere".
+    for (name, schema) in schemas.iter() {
+        if !patch_bodies.contains(name) {
+            elsewhere.push(schema.clone());
+        }
+    }
+    let used_elsewhere = reachable(&elsewhere, schemas);
+    for name in patch_bodies.difference(&used_elsewhere) {
+        if let Some(props) = schemas
+            .get_mut(name)
+            .and_then(|s| s.get_mut("properties"))
+            .and_then(Value::as_object_mut)
+        {
+            for prop in props.values_mut() {
+                if let Some(prop) = prop.as_object_mut() {
+                    prop.remove("default");
+                }
+            }
+        }
+    }
+}
+
+/// Calls `f` on every schema object of the document (components, parameters, bodies,
+/// responses), depth first.
+fn visit_schemas_mut(root: &mut Map<String, Value>, f: &mut dyn FnMut(&mut Map<String, Value>)) {
+    fn walk(value: &mut Value, f: &mut dyn FnMut(&mut Map<String, Value>)) {
+        match value {
+            Value::Object(obj) => {
+                for (key, sub) in obj.iter_mut() {
+                    if key != "enum" && key != "example" && key != "default" {
+                        walk(sub, f);
+                    }
+                }
+                f(obj);
+            }
+            Value::Array(list) => list.iter_mut().for_each(|v| walk(v, f)),
+            _ => {}
+        }
+    }
+    for key in ["components", "paths"] {
+        if let Some(section) = root.get_mut(key) {
+            walk(section, f);
+        }
     }
 }
 
@@ -1567,6 +1703,89 @@ mod tests {
                 "{open} stays closed"
             );
         }
+    }
+
+    #[test]
+    fn integer_is_tried_before_number_in_a_type_array() {
+        let s = converted_schema(json!({"type": ["number", "integer"]}));
+        assert_eq!(s, json!({"oneOf": [{"type": "integer"}, {"type": "number"}]}));
+    }
+
+    fn doc_with_union(members: Value, schemas: Value) -> Value {
+        let mut all = schemas;
+        all["Holder"] = json!({"type": "object", "properties": {"value": {"anyOf": members}}});
+        json!({
+            "openapi": "3.1.0",
+            "info": { "title": "t", "version": "1" },
+            "paths": {"/x": {"get": {
+                "operationId": "x",
+                "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Holder"}}}}}
+            }}},
+            "components": {"schemas": all}
+        })
+    }
+
+    #[test]
+    fn ambiguous_unions_of_open_objects_become_untyped() {
+        // Two open objects with only optional fields: the first would accept every payload.
+        let doc = doc_with_union(
+            json!([{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}]),
+            json!({
+                "A": {"type": "object", "additionalProperties": false, "properties": {"a": {"type": "string"}}},
+                "B": {"type": "object", "properties": {"b": {"type": "string"}}}
+            }),
+        );
+        let out = convert(&doc).unwrap();
+        assert_eq!(out["components"]["schemas"]["Holder"]["properties"]["value"], json!({}));
+    }
+
+    #[test]
+    fn distinguishable_unions_stay_typed_with_the_strictest_member_first() {
+        let doc = doc_with_union(
+            json!([{"$ref": "#/components/schemas/Company"}, {"$ref": "#/components/schemas/Job"}]),
+            json!({
+                "Company": {"type": "object", "required": ["id"], "properties": {"id": {}, "name": {}}},
+                "Job": {"type": "object", "required": ["id", "title"], "properties": {"id": {}, "title": {}}}
+            }),
+        );
+        let out = convert(&doc).unwrap();
+        assert_eq!(
+            out["components"]["schemas"]["Holder"]["properties"]["value"],
+            json!({"oneOf": [{"$ref": "#/components/schemas/Job"}, {"$ref": "#/components/schemas/Company"}]})
+        );
+    }
+
+    #[test]
+    fn patch_bodies_lose_their_property_defaults() {
+        let doc = json!({
+            "openapi": "3.1.0",
+            "info": { "title": "t", "version": "1" },
+            "paths": {
+                "/x": {"patch": {
+                    "operationId": "update_x",
+                    "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Update"}}}},
+                    "responses": {}
+                }},
+                "/y": {"post": {
+                    "operationId": "create_y",
+                    "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Shared"}}}},
+                    "responses": {}
+                }, "patch": {
+                    "operationId": "update_y",
+                    "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Shared"}}}},
+                    "responses": {}
+                }}
+            },
+            "components": {"schemas": {
+                "Update": {"type": "object", "properties": {"once": {"type": "boolean", "default": false}}},
+                "Shared": {"type": "object", "properties": {"once": {"type": "boolean", "default": false}}}
+            }}
+        });
+        let out = convert(&doc).unwrap();
+        let schemas = &out["components"]["schemas"];
+        assert_eq!(schemas["Update"]["properties"]["once"], json!({"type": "boolean"}));
+        // Also used by a POST body: its defaults stay.
+        assert_eq!(schemas["Shared"]["properties"]["once"]["default"], false);
     }
 
     #[test]

@@ -32,7 +32,11 @@ pub fn string_enums(doc: &Value) -> Vec<EnumSpec> {
     schemas
         .iter()
         .filter_map(|(name, schema)| {
-            crate::convert::string_enum_values(schema)?;
+            // A one-value enum is a tag (a `const`) that tells union members apart; it stays
+            // closed so a payload with another tag is refused rather than kept.
+            if crate::convert::string_enum_values(schema)?.len() < 2 {
+                return None;
+            }
             let values = schema["enum"]
                 .as_array()?
                 .iter()

@@ -39,6 +39,9 @@ impl ClientHooks<Shared> for Api {
         request
             .headers_mut()
             .insert(AUTHORIZATION, shared.authorization.clone());
+        // The generated code adds the document's version as `api-version`; TheirStack does not
+        // document such a header, so it is not sent.
+        request.headers_mut().remove("api-version");
         if let Some(agent) = &shared.user_agent {
             request.headers_mut().insert(USER_AGENT, agent.clone());
         }

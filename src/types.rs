@@ -25,3 +25,44 @@ pub(crate) mod open_enum {
         }
     }
 }
+
+/// The filters of a saved search, decoded according to its `type`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum SavedSearchFilters {
+    /// A job search.
+    Jobs(Box<JobSearchFiltersOutput>),
+    /// A company search.
+    Companies(Box<CompanySearchFiltersOutput>),
+    /// A search type this crate does not know, kept as sent.
+    Other(serde_json::Value),
+}
+
+/// Reads a saved search body by its type. Both filter types accept any object, so the body is
+/// untyped in the generated code and decoded here, where the `type` is known.
+fn saved_search_filters(
+    kind: &SavedSearchType,
+    body: &serde_json::Value,
+) -> Result<SavedSearchFilters, serde_json::Error> {
+    Ok(match kind {
+        SavedSearchType::Jobs => SavedSearchFilters::Jobs(Box::new(serde_json::from_value(body.clone())?)),
+        SavedSearchType::Companies => {
+            SavedSearchFilters::Companies(Box::new(serde_json::from_value(body.clone())?))
+        }
+        _ => SavedSearchFilters::Other(body.clone()),
+    })
+}
+
+impl SavedSearch {
+    /// The search's filters, typed by the search's `type`.
+    pub fn filters(&self) -> Result<SavedSearchFilters, serde_json::Error> {
+        saved_search_filters(&self.type_, &self.body)
+    }
+}
+
+impl SavedSearchResponseV1 {
+    /// The search's filters, typed by the search's `type`.
+    pub fn filters(&self) -> Result<SavedSearchFilters, serde_json::Error> {
+        saved_search_filters(&self.type_, &self.body)
+    }
+}
