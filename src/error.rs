@@ -478,7 +478,7 @@ fn json_path_at(body: &[u8], line: usize, column: usize) -> Option<String> {
         i += 1;
     }
     // An error reported on a closing bracket (a missing field) belongs to the container itself.
-    if matches!(body.get(offset.saturating_sub(1)), Some(b'}') | Some(b']'))
+    if matches!(body.get(offset), Some(b'}') | Some(b']'))
         && let Some(Frame::Object { key, .. }) = stack.last_mut() {
             *key = None;
         }
@@ -699,6 +699,12 @@ mod tests {
     #[test]
     fn json_path_of_a_missing_field_is_its_object() {
         let body = r#"{"data": [{"id": 1, "company": {}}, {"company": {}}]}"#;
+        assert_eq!(path_of_error::<Page>(body).as_deref(), Some("$.data[1]"));
+    }
+
+    #[test]
+    fn json_path_of_a_missing_last_field_is_its_object_not_the_last_key() {
+        let body = r#"{"data": [{"id": 1, "company": {"employee_count": 3}}, {"id": 2}]}"#;
         assert_eq!(path_of_error::<Page>(body).as_deref(), Some("$.data[1]"));
     }
 
