@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod fake_search;
+pub mod faults;
 pub mod scripted;
 
 use httpmock::MockServer;
