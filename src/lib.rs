@@ -14,6 +14,8 @@ mod hooks;
 pub mod pagination;
 pub mod rate_limit;
 pub mod retry;
+#[cfg(feature = "sandbox")]
+pub mod sandbox;
 pub mod types;
 pub mod webhooks;
 

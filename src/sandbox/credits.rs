@@ -1,0 +1,149 @@
+//! Credits: the balance and the daily ledger.
+//!
+//! Rule: credits are only spent through [`Ledger::charge`], which never lets the balance go
+//! below zero and records every charge on the sandbox day it happened, so the balance endpoint
+//! (`used_api_credits`) and the consumption endpoint (daily `CreditsConsumption` buckets, UTC)
+//! always agree with what searches and webhook deliveries cost.
+
+use super::errors::Failure;
+use super::request::Query;
+use crate::types;
+use chrono::{DateTime, Duration as Days, NaiveDate, Utc};
+use std::collections::BTreeMap;
+
+/// Longest window, in days, the consumption endpoint answers for.
+const MAX_CONSUMPTION_DAYS: i64 = 400;
+
+/// The account's credits.
+#[derive(Debug)]
+pub(crate) struct Ledger {
+    api_credits: u64,
+    used_api_credits: u64,
+    ui_credits: u64,
+    daily: BTreeMap<NaiveDate, u64>,
+}
+
+impl Ledger {
+    pub(crate) fn new(api_credits: u64, ui_credits: u64) -> Ledger {
+        Ledger {
+            api_credits,
+            used_api_credits: 0,
+            ui_credits,
+            daily: BTreeMap::new(),
+        }
+    }
+
+    /// API credits left.
+    pub(crate) fn remaining(&self) -> u64 {
+        self.api_credits
+    }
+
+    /// API credits spent so far.
+    pub(crate) fn used(&self) -> u64 {
+        self.used_api_credits
+    }
+
+    /// Sets the API credits left (the ledger keeps what was spent).
+    pub(crate) fn set_remaining(&mut self, credits: u64) {
+        self.api_credits = credits;
+    }
+
+    /// Spends up to `credits` on `day`; returns what was spent.
+    pub(crate) fn charge(&mut self, credits: u64, day: NaiveDate) -> u64 {
+        let spent = credits.min(self.api_credits);
+        if spent > 0 {
+            self.api_credits -= spent;
+            self.used_api_credits += spent;
+            *self.daily.entry(day).or_default() += spent;
+        }
+        spent
+    }
+
+    /// The balance as the API reports it.
+    pub(crate) fn balance(&self) -> types::CreditsBalance {
+        types::CreditsBalance {
+            api_credits: self.api_credits,
+            used_api_credits: self.used_api_credits,
+            ui_credits: self.ui_credits,
+            used_ui_credits: 0,
+        }
+    }
+
+    /// One bucket per UTC day from `start` to `end`, both included, zeros included.
+    pub(crate) fn consumption(
+        &self,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    ) -> Vec<types::CreditsConsumption> {
+        let mut out = Vec::new();
+        let mut day = start.date_naive();
+        while day <= end.date_naive() {
+            out.push(types::CreditsConsumption {
+                period_start: types::Timestamp(day.and_time(chrono::NaiveTime::MIN).and_utc()),
+                api_credits_consumed: i64::try_from(*self.daily.get(&day).unwrap_or(&0))
+                    .unwrap_or(i64::MAX),
+                ui_credits_consumed: 0,
+            });
+            match day.succ_opt() {
+                Some(next) => day = next,
+                None => break,
+            }
+        }
+        out
+    }
+}
+
+/// Reads the consumption window: `start_datetime` and `end_datetime` (default: the 30 days up
+/// to `now`); `timezone` is accepted and buckets stay UTC days.
+pub(crate) fn consumption_window(
+    query: &Query,
+    now: DateTime<Utc>,
+) -> Result<(DateTime<Utc>, DateTime<Utc>), Failure> {
+    let expected = "an ISO 8601 date-time";
+    let end = query
+        .parsed::<types::Timestamp>("end_datetime", expected)?
+        .map_or(now, |t| t.0);
+    let start = query
+        .parsed::<types::Timestamp>("start_datetime", expected)?
+        .map_or(end - Days::days(30), |t| t.0);
+    if start > end {
+        return Err(Failure::validation("start_datetime is after end_datetime"));
+    }
+    if (end.date_naive() - start.date_naive()).num_days() > MAX_CONSUMPTION_DAYS {
+        return Err(Failure::validation(format!(
+            "the window is longer than {MAX_CONSUMPTION_DAYS} days"
+        )));
+    }
+    Ok((start, end))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn charges_never_overdraw_and_land_in_their_day() {
+        let mut ledger = Ledger::new(10, 5);
+        let day = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+        assert_eq!(ledger.charge(4, day), 4);
+        assert_eq!(ledger.charge(9, day.succ_opt().unwrap()), 6);
+        assert_eq!(ledger.remaining(), 0);
+        let balance = ledger.balance();
+        assert_eq!((balance.api_credits, balance.used_api_credits), (0, 10));
+        let start = day.and_hms_opt(0, 0, 0).unwrap().and_utc();
+        let rows = ledger.consumption(start, start + Days::days(2));
+        let spent: Vec<i64> = rows.iter().map(|r| r.api_credits_consumed).collect();
+        assert_eq!(spent, [4, 6, 0]);
+    }
+
+    #[test]
+    fn windows_are_checked() {
+        let now = "2026-03-01T12:00:00Z".parse::<DateTime<Utc>>().unwrap();
+        let q = Query::parse(Some("start_datetime=2026-03-02T00:00:00"));
+        assert!(consumption_window(&q, now).is_err());
+        let q = Query::parse(Some("start_datetime=yesterday"));
+        assert!(consumption_window(&q, now).is_err());
+        let (start, end) = consumption_window(&Query::parse(None), now).unwrap();
+        assert_eq!((end - start).num_days(), 30);
+    }
+}

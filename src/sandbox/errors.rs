@@ -1,0 +1,153 @@
+//! The sandbox's error answers.
+//!
+//! Rule: every answer that is not a success is TheirStack's documented envelope,
+//! `{"request_id": <int>, "error": {"code", "title", "description"}}`, built from the generated
+//! [`types::ErrorResponse`]; the status decides the code and title (table in the
+//! [module docs](super)), the description says what to fix.
+
+use crate::types;
+use axum::http::StatusCode;
+use axum::http::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Response};
+
+/// Why a request failed; decides the status, code and title.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// 401: missing or wrong bearer key.
+    Unauthorized,
+    /// 402: no credits left for a request that would return data.
+    InsufficientCredits,
+    /// 404: unknown path, webhook, event or saved search.
+    NotFound,
+    /// 405: known path, other method.
+    MethodNotAllowed,
+    /// 422: a body or parameter TheirStack would refuse.
+    Validation,
+    /// 429: a rate-limit window is exhausted.
+    RateLimited,
+    /// 500: a failure of the sandbox itself.
+    Internal,
+}
+
+impl Kind {
+    /// Status, code and title of this kind.
+    pub(crate) fn parts(self) -> (StatusCode, &'static str, &'static str) {
+        match self {
+            Kind::Unauthorized => (StatusCode::UNAUTHORIZED, "E-001", "Not allowed exception"),
+            Kind::InsufficientCredits => (
+                StatusCode::PAYMENT_REQUIRED,
+                "E-002",
+                "Insufficient credits exception",
+            ),
+            Kind::NotFound => (StatusCode::NOT_FOUND, "E-003", "Not found exception"),
+            Kind::MethodNotAllowed => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                "E-004",
+                "Method not allowed exception",
+            ),
+            Kind::Validation => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "E-005",
+                "Validation error",
+            ),
+            Kind::RateLimited => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "E-006",
+                "Too many requests exception",
+            ),
+            Kind::Internal => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "E-007",
+                "Internal server error",
+            ),
+        }
+    }
+}
+
+/// A failed request: its kind, a description and extra headers (rate limits).
+#[derive(Debug)]
+pub(crate) struct Failure {
+    pub(crate) kind: Kind,
+    pub(crate) description: String,
+    pub(crate) headers: Option<Box<HeaderMap>>,
+}
+
+impl Failure {
+    pub(crate) fn new(kind: Kind, description: impl Into<String>) -> Failure {
+        Failure {
+            kind,
+            description: description.into(),
+            headers: None,
+        }
+    }
+
+    pub(crate) fn unauthorized(description: impl Into<String>) -> Failure {
+        Failure::new(Kind::Unauthorized, description)
+    }
+
+    pub(crate) fn validation(description: impl Into<String>) -> Failure {
+        Failure::new(Kind::Validation, description)
+    }
+
+    pub(crate) fn not_found(description: impl Into<String>) -> Failure {
+        Failure::new(Kind::NotFound, description)
+    }
+
+    pub(crate) fn credits(description: impl Into<String>) -> Failure {
+        Failure::new(Kind::InsufficientCredits, description)
+    }
+
+    pub(crate) fn internal(description: impl Into<String>) -> Failure {
+        Failure::new(Kind::Internal, description)
+    }
+
+    /// Adds headers (such as the rate-limit ones) to the answer.
+    pub(crate) fn with_headers(mut self, headers: HeaderMap) -> Failure {
+        match &mut self.headers {
+            Some(mine) => mine.extend(headers),
+            None => self.headers = Some(Box::new(headers)),
+        }
+        self
+    }
+
+    /// The envelope response, numbered `request_id`.
+    pub(crate) fn into_response(self, request_id: i64) -> Response {
+        let (status, code, title) = self.kind.parts();
+        let body = types::ErrorResponse {
+            request_id: Some(request_id),
+            error: types::Error {
+                code: Some(code.to_string()),
+                title: title.to_string(),
+                description: Some(self.description),
+            },
+        };
+        let mut response = json_response(status, &body);
+        if let Some(headers) = self.headers {
+            response.headers_mut().extend(*headers);
+        }
+        response
+    }
+}
+
+/// The envelope sent when an answer cannot be encoded.
+const UNENCODABLE: &str = r#"{"request_id":null,"error":{"code":"E-007","title":"Internal server error","description":"the sandbox could not encode its answer"}}"#;
+
+/// A JSON response of `value`; a value that cannot be encoded becomes a 500 envelope.
+pub(crate) fn json_response<T: serde::Serialize>(status: StatusCode, value: &T) -> Response {
+    match serde_json::to_vec(value) {
+        Ok(bytes) => {
+            let mut response = (status, bytes).into_response();
+            response
+                .headers_mut()
+                .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            response
+        }
+        Err(_) => {
+            let mut response = (StatusCode::INTERNAL_SERVER_ERROR, UNENCODABLE).into_response();
+            response
+                .headers_mut()
+                .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            response
+        }
+    }
+}

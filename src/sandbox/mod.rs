@@ -1,0 +1,827 @@
+//! A local, deterministic, TheirStack-compatible API server (feature `sandbox`).
+//!
+//! Rule: the sandbox answers the documented operations the way TheirStack documents them, from
+//! synthetic data fixed by a seed, on `127.0.0.1` only, with no key from TheirStack and no
+//! network; responses are the generated [`crate::types`] serialized, request bodies are read
+//! into them (unknown keys refused), and every failure is the documented error envelope.
+//!
+//! ```no_run
+//! use theirstack::sandbox::{Sandbox, SandboxConfig};
+//!
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! let sandbox = Sandbox::start(SandboxConfig::default().seed(7)).await?;
+//! let client = sandbox.client()?;
+//! let mut filters = theirstack::types::JobSearchFiltersInput::default();
+//! filters.posted_at_max_age_days = Some(7);
+//! filters.job_title_or = vec!["data engineer".into()];
+//! let jobs = client.job_search(filters).max_items(50).collect_all().await?;
+//! println!("{} jobs, {} credits left", jobs.len(), sandbox.credits_remaining());
+//! sandbox.shutdown().await?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Operations
+//!
+//! | Operation | Notes |
+//! |---|---|
+//! | `POST /v1/jobs/search` | needs one of `posted_at_max_age_days`, `posted_at_gte`, `posted_at_lte`, `company_domain_or`, `company_linkedin_url_or`, `company_name_or`; 1 credit per job |
+//! | `POST /v1/companies/search` | 3 credits per company; `jobs_found` (≤ 5) with `job_filters`, `technologies_found` with `tech_filters` or `expand_technology_slugs` |
+//! | `POST /v1/companies/technologies` | needs `company_domain`, `company_name`, `company_linkedin_url` or `company_id` (all given must match); 3 credits per lookup that returns rows; `limit` defaults to 25 |
+//! | `GET /v0/billing/credit-balance` | `api_credits` left and `used_api_credits` spent |
+//! | `GET /v0/teams/credits_consumption` | one bucket per UTC day of the window (default: the 30 days up to now), zeros included; `timezone` is accepted, buckets stay UTC |
+//! | `GET`, `POST /v0/saved_searches`; `GET /v0/saved_searches/{id}` | three saved searches exist from the start: 1 and 2 search jobs, 3 searches companies |
+//! | `GET`, `POST /v0/webhooks`; `GET`, `PATCH /v0/webhooks/{id}`; `PATCH …/status`, `…/archive` | in memory; see below |
+//! | `GET /v0/webhooks/{id}/events`, `…/events/count`; `GET /v0/webhooks/events/count`; `POST /v0/webhooks/events/retry`, `/v0/webhooks/test` | see below |
+//!
+//! Every operation needs `Authorization: Bearer <key>` with the configured key. Another path is a
+//! 404 envelope, another method on a known path a 405 envelope.
+//!
+//! # Errors
+//!
+//! Every failure is `{"request_id": <n>, "error": {"code", "title", "description"}}`, with
+//! request ids counting from 1. TheirStack does not publish which code goes with which status;
+//! the sandbox uses:
+//!
+//! | Status | Code | Title | When |
+//! |---|---|---|---|
+//! | 401 | E-001 | Not allowed exception | key missing or wrong |
+//! | 402 | E-002 | Insufficient credits exception | a chargeable page finds rows and no credit is left (technographics: fewer than 3) |
+//! | 404 | E-003 | Not found exception | unknown path, webhook, event or saved search |
+//! | 405 | E-004 | Method not allowed exception | known path, other method |
+//! | 422 | E-005 | Validation error | malformed body or parameter, unknown key, missing required filter, `limit` above 500, preview with company identifiers, unknown enum value |
+//! | 429 | E-006 | Too many requests exception | a rate-limit window is full |
+//! | 500 | E-007 | Internal server error | a fault of the sandbox |
+//!
+//! # Searches
+//!
+//! - **Order** is fixed and `order_by` is ignored. Jobs: `date_posted`, `discovered_at`, `id`,
+//!   all descending. Companies: matching jobs, best technology confidence, `num_jobs`,
+//!   `employee_count` (all descending), then `id`. Technographics: confidence, then jobs.
+//! - **Paging**: a page starts at `offset` when `offset` is above 0, else at `page × limit`
+//!   (TheirStack does not say which wins when both are sent). `limit` is at most 500.
+//!   `include_total_results` fills `total_results` and `total_companies`; without it they are
+//!   absent.
+//! - **Credits** are charged per row returned: 1 per job, 3 per company, 3 per technographics
+//!   lookup that returns rows. When the balance cannot pay for the whole page, the rows it can
+//!   pay for are returned and `truncated_results` (jobs) or `truncated_companies` (companies)
+//!   counts the rows withheld; a page that finds rows when the balance is 0 is a 402.
+//! - **Preview** (`blur_company_data: true`) costs nothing and replaces with [`BLUR_MASK`]: on
+//!   jobs `description`, `url`, `final_url`, `source_url`, `company`, `company_domain` and, in
+//!   `company_object`, `name`, `domain`, `linkedin_url`, `linkedin_id`, `url`, `long_description`,
+//!   `seo_description`, `possible_domains`; on companies `name`, `logo`, `url`, `domain`,
+//!   `long_description`, `seo_description`, `linkedin_url`, `publicly_traded_symbol`, `apollo_id`,
+//!   `linkedin_id` (and the company name and URL of `jobs_found`); blurred objects have
+//!   `has_blurred_data: true`. TheirStack documents preview as unavailable with company
+//!   identifier filters without saying how it refuses: the sandbox answers 422 when
+//!   `company_name_or`, `company_name_case_insensitive_or`, `company_domain_or`,
+//!   `company_linkedin_url_or` or `company_id_or` is not empty.
+//!
+//! Filters the sandbox applies (others are accepted and ignored, notably every `*_pattern_*`
+//! regex filter, `job_location_or`/`_not`, `url_domain_*`, `company_list_id_*`, `cursor` and
+//! `order_by`):
+//!
+//! - job level (job search, and company search `job_filters`): `job_title_or`, `job_title_not`
+//!   (case-insensitive whole words or phrases), `job_country_code_or`/`_not`,
+//!   `posted_at_max_age_days`, `posted_at_gte`/`_lte`, `discovered_at_max_age_days`,
+//!   `discovered_at_min_age_days`, `discovered_at_gte`/`_lte` (date or date-time),
+//!   `job_description_contains_or`/`_not`, `remote`, `easy_apply`, `job_id_or`, `job_ids`,
+//!   `job_id_not`, `job_seniority_or`, `employment_statuses_or`, `min_salary_usd` (the job's
+//!   minimum USD salary is at least it), `max_salary_usd` (the job's maximum is at most it; both
+//!   drop jobs without a salary), `job_technology_slug_or`/`_and`/`_not`, and for job search
+//!   `property_exists_or`/`_and`;
+//! - company level (job search and company search): `company_name_or` (exact),
+//!   `company_name_case_insensitive_or`, `company_domain_or` (domains, URLs or e-mails),
+//!   `company_linkedin_url_or` (URL or slug), `company_id_or` (these five are OR-ed together),
+//!   `company_name_not`, `company_name_partial_match_or`/`_not`, `company_domain_not`,
+//!   `company_country_code_or`/`_not`, `min_employee_count`/`max_employee_count` and their
+//!   `_or_null` forms, `min_revenue_usd`/`max_revenue_usd`, `min_funding_usd`/`max_funding_usd`,
+//!   `funding_stage_or`, `last_funding_round_date_gte`/`_lte`, `industry_id_or`/`_not`,
+//!   `company_technology_slug_or`/`_and`/`_not`, `only_yc_companies`, `company_type`,
+//!   `company_tags_or`, `company_investors_or`, `company_investors_partial_match_or`;
+//! - technology level (company search `tech_filters`, technographics): `technology_slug_or`,
+//!   `technology_category_slug_or`, `technology_parent_category_slug_or`, `confidence_or`,
+//!   `min_jobs`, `max_jobs`, `max_rank`, `min_relative_occurrence`, `first_date_found_gte`/`_lte`,
+//!   `last_date_found_gte`/`_lte`.
+//!
+//! # Rate limits
+//!
+//! The configured windows (default: TheirStack's paid tier, 4 per second) are shared by the three
+//! searches, as sliding windows on [`tokio::time::Instant`] (so tests on tokio's paused clock
+//! control them). Each answer of those endpoints, 429 included, carries `RateLimit`,
+//! `RateLimit-Policy`, `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`, one item
+//! per window in the configured order; a refused request is not counted. Other endpoints are not
+//! limited and send no rate-limit header; a 401 is answered before the limiter.
+//!
+//! # Webhooks
+//!
+//! A webhook created on a saved search gets, at once, one `IN_PROGRESS` event per record the
+//! search matches (jobs discovered after `listening_start_time` when set; one per company with
+//! `trigger_once_per_company`; at most [`SandboxConfig::webhook_events`], the most recent),
+//! oldest first. Events are delivered only by a delivery run: [`Sandbox::deliver_pending`], or
+//! every [`SandboxConfig::delivery_interval`] when set. A run POSTs each `IN_PROGRESS` event of
+//! every active, unarchived webhook, one at a time in event order, as `{"id", "type",
+//! "payload"}` (`job.new` or `company.new`), signed with the webhook's secret as
+//! [`crate::webhooks::sign`] does in the [`X-TheirStack-Signature-256`](crate::webhooks::SIGNATURE_HEADER)
+//! header when it has one, and records `SUCCESS` (2xx) or `FAILED` with the status and the first
+//! 1,000 bytes of the answer. An event costs its record's price (1 credit per job, 3 per company)
+//! on its first dispatch; without enough credits it becomes `NOT_TRIGGERED` and is not sent.
+//! `POST /v0/webhooks/events/retry` puts the listed events back to `IN_PROGRESS` (an unknown id is
+//! a 404) and answers `null`. `POST /v0/webhooks/test` sends one signed sample delivery at once
+//! (event id 0: the most recent job, or the first company) and answers the receiver's status (0
+//! when none came back), a message and the signature. Updating a webhook does not create events;
+//! a missing `secret` in an update keeps the current one. Deliveries go only to loopback hosts
+//! unless [`SandboxConfig::allow_remote_webhooks`] is set.
+//!
+//! # Data
+//!
+//! [`SandboxConfig::jobs`] jobs (default 5,000) of [`SandboxConfig::companies`] companies
+//! (default 500), drawn from the seed with `fastrand`: titles such as "Senior Data Engineer",
+//! 14 countries, remote and hybrid flags, seniorities, employment statuses, salaries in local
+//! currency and USD, technology slugs from a catalogue of 54, descriptions of a few hundred
+//! bytes, locations, hiring teams and the embedded company; companies have firmographics, a
+//! technology stack and technographics rows. Jobs were posted in the 90 days before
+//! [`SandboxConfig::now`] (default 2026-03-01T12:00:00Z); the sandbox's clock starts there and
+//! advances with [`tokio::time::Instant`]. Domains end in `.example`, other URLs in `.invalid`.
+
+mod credits;
+mod data;
+mod errors;
+mod limits;
+mod request;
+mod search;
+mod webhooks;
+
+pub use limits::RateLimitWindow;
+pub use search::{BLUR_MASK, MAX_LIMIT};
+pub use webhooks::DeliveryReport;
+
+use crate::client::{ApiKey, Client, ClientBuilder};
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, PathRejection};
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, header::AUTHORIZATION};
+use axum::response::Response;
+use axum::routing::{get, patch, post};
+use chrono::{DateTime, Utc};
+use errors::{Failure, Kind};
+use std::fmt;
+use std::future::Future;
+use std::io;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use tokio::time::Instant;
+
+/// Most synthetic jobs a sandbox holds.
+pub const MAX_JOBS: usize = 200_000;
+/// Most synthetic companies a sandbox holds.
+pub const MAX_COMPANIES: usize = 50_000;
+
+/// 2026-03-01T12:00:00Z, the default "now" of the synthetic data.
+const DEFAULT_NOW: i64 = 1_772_366_400;
+
+/// How a sandbox is set up. Every setting has a default; see the [module docs](self).
+#[derive(Clone)]
+pub struct SandboxConfig {
+    port: u16,
+    seed: u64,
+    api_key: String,
+    api_credits: u64,
+    ui_credits: u64,
+    jobs: usize,
+    companies: usize,
+    rate_limits: Vec<RateLimitWindow>,
+    now: DateTime<Utc>,
+    webhook_events: usize,
+    delivery_interval: Option<Duration>,
+    delivery_timeout: Duration,
+    remote_webhooks: bool,
+}
+
+impl Default for SandboxConfig {
+    fn default() -> Self {
+        SandboxConfig {
+            port: 0,
+            seed: 42,
+            api_key: "sandbox-key".to_string(),
+            api_credits: 10_000,
+            ui_credits: 500,
+            jobs: 5_000,
+            companies: 500,
+            rate_limits: RateLimitWindow::paid_tier(),
+            now: DateTime::from_timestamp(DEFAULT_NOW, 0).unwrap_or_default(),
+            webhook_events: 50,
+            delivery_interval: None,
+            delivery_timeout: Duration::from_secs(10),
+            remote_webhooks: false,
+        }
+    }
+}
+
+impl fmt::Debug for SandboxConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SandboxConfig")
+            .field("port", &self.port)
+            .field("seed", &self.seed)
+            .field("api_key", &"<redacted>")
+            .field("api_credits", &self.api_credits)
+            .field("ui_credits", &self.ui_credits)
+            .field("jobs", &self.jobs)
+            .field("companies", &self.companies)
+            .field("rate_limits", &self.rate_limits)
+            .field("now", &self.now)
+            .field("webhook_events", &self.webhook_events)
+            .field("delivery_interval", &self.delivery_interval)
+            .field("delivery_timeout", &self.delivery_timeout)
+            .field("remote_webhooks", &self.remote_webhooks)
+            .finish()
+    }
+}
+
+impl SandboxConfig {
+    /// Port on `127.0.0.1`; 0 (the default) picks a free one.
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// Seed of the synthetic data. Default 42.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// The key clients must send. Default `sandbox-key`. Checked like the client checks keys.
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = key.into();
+        self
+    }
+
+    /// API credits at start. Default 10,000.
+    pub fn api_credits(mut self, credits: u64) -> Self {
+        self.api_credits = credits;
+        self
+    }
+
+    /// UI (company) credits reported by the balance; never spent. Default 500.
+    pub fn ui_credits(mut self, credits: u64) -> Self {
+        self.ui_credits = credits;
+        self
+    }
+
+    /// Number of synthetic jobs, at most [`MAX_JOBS`]. Default 5,000.
+    pub fn jobs(mut self, jobs: usize) -> Self {
+        self.jobs = jobs;
+        self
+    }
+
+    /// Number of synthetic companies, at most [`MAX_COMPANIES`] and at least 1 when there are
+    /// jobs. Default 500.
+    pub fn companies(mut self, companies: usize) -> Self {
+        self.companies = companies;
+        self
+    }
+
+    /// The rate-limit windows of the searches, in header order; empty turns limits off.
+    /// Default [`RateLimitWindow::paid_tier`].
+    pub fn rate_limits(mut self, windows: Vec<RateLimitWindow>) -> Self {
+        self.rate_limits = windows;
+        self
+    }
+
+    /// TheirStack's free-tier limits ([`RateLimitWindow::free_tier`]).
+    pub fn free_tier(self) -> Self {
+        self.rate_limits(RateLimitWindow::free_tier())
+    }
+
+    /// The moment the data is relative to and the sandbox clock starts from. Default
+    /// 2026-03-01T12:00:00Z.
+    pub fn now(mut self, now: DateTime<Utc>) -> Self {
+        self.now = now;
+        self
+    }
+
+    /// Most events a new webhook starts with. Default 50.
+    pub fn webhook_events(mut self, events: usize) -> Self {
+        self.webhook_events = events;
+        self
+    }
+
+    /// Runs a delivery every `interval` in the background (first run at start). Default: none;
+    /// deliveries happen only through [`Sandbox::deliver_pending`].
+    pub fn delivery_interval(mut self, interval: Duration) -> Self {
+        self.delivery_interval = Some(interval);
+        self
+    }
+
+    /// Time allowed for one webhook delivery or test delivery. Default 10 s.
+    pub fn delivery_timeout(mut self, timeout: Duration) -> Self {
+        self.delivery_timeout = timeout;
+        self
+    }
+
+    /// Lets webhook deliveries and test deliveries go to hosts other than loopback. Default off.
+    pub fn allow_remote_webhooks(mut self, allow: bool) -> Self {
+        self.remote_webhooks = allow;
+        self
+    }
+
+    /// Why this configuration cannot be served, if it cannot.
+    fn check(&self) -> Result<(), String> {
+        ApiKey::new(self.api_key.clone()).map_err(|e| e.to_string())?;
+        if let Some(problem) = self.rate_limits.iter().find_map(RateLimitWindow::problem) {
+            return Err(problem);
+        }
+        if self.jobs > MAX_JOBS {
+            return Err(format!("at most {MAX_JOBS} jobs"));
+        }
+        if self.companies > MAX_COMPANIES {
+            return Err(format!("at most {MAX_COMPANIES} companies"));
+        }
+        if self.jobs > 0 && self.companies == 0 {
+            return Err("jobs need at least one company".to_string());
+        }
+        if self.delivery_interval.is_some_and(|d| d.is_zero()) {
+            return Err("the delivery interval must not be zero".to_string());
+        }
+        if self.delivery_timeout.is_zero() {
+            return Err("the delivery timeout must not be zero".to_string());
+        }
+        Ok(())
+    }
+}
+
+/// State shared by the server's handlers and the [`Sandbox`] handle.
+pub(crate) struct Shared {
+    config: SandboxConfig,
+    data: data::Dataset,
+    http: reqwest::Client,
+    started: Instant,
+    bearer: String,
+    request_ids: AtomicI64,
+    ledger: Mutex<credits::Ledger>,
+    limiter: Mutex<limits::Limiter>,
+    webhooks: Mutex<webhooks::Store>,
+    delivery: tokio::sync::Mutex<()>,
+}
+
+/// Locks a mutex, recovering the data of a poisoned one.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Shared {
+    /// The sandbox clock: the configured `now` plus the time since start.
+    fn now(&self) -> DateTime<Utc> {
+        self.config.now + chrono::Duration::from_std(self.started.elapsed()).unwrap_or_default()
+    }
+
+    fn ledger(&self) -> MutexGuard<'_, credits::Ledger> {
+        lock(&self.ledger)
+    }
+
+    fn webhooks(&self) -> MutexGuard<'_, webhooks::Store> {
+        lock(&self.webhooks)
+    }
+
+    /// Checks `Authorization: Bearer <key>`.
+    fn authorize(&self, headers: &HeaderMap) -> Result<(), Failure> {
+        let Some(value) = headers.get(AUTHORIZATION) else {
+            return Err(Failure::unauthorized(
+                "missing `Authorization: Bearer <api key>` header",
+            ));
+        };
+        let given = value.to_str().unwrap_or("");
+        let token = match given.split_once(' ') {
+            Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => token.trim(),
+            _ => {
+                return Err(Failure::unauthorized(
+                    "the Authorization header must be `Bearer <api key>`",
+                ));
+            }
+        };
+        if !self.bearer.is_empty() && token == self.bearer {
+            Ok(())
+        } else {
+            Err(Failure::unauthorized("invalid API key"))
+        }
+    }
+
+    /// Counts a search request against the rate limits.
+    fn admit(&self) -> Result<HeaderMap, Failure> {
+        lock(&self.limiter)
+            .admit(Instant::now())
+            .map_err(|(headers, full)| {
+                Failure::new(Kind::RateLimited, format!("rate limit exceeded: {full}"))
+                    .with_headers(headers)
+            })
+    }
+
+    /// The response of a handler: the failure's envelope, numbered, or the success.
+    fn finish(&self, result: Result<Response, Failure>) -> Response {
+        match result {
+            Ok(response) => response,
+            Err(failure) => {
+                let id = self.request_ids.fetch_add(1, Ordering::Relaxed);
+                failure.into_response(id)
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Routing
+
+type Ctx = State<Arc<Shared>>;
+type Body = Result<Bytes, BytesRejection>;
+type Id = Result<Path<String>, PathRejection>;
+
+/// Reads an extracted body, after the key check so a bad key is a 401 first.
+fn read_body(s: &Shared, headers: &HeaderMap, body: Body) -> Result<Bytes, Failure> {
+    s.authorize(headers)?;
+    body.map_err(|e| Failure::validation(format!("cannot read the request body: {e}")))
+}
+
+/// Reads an extracted path parameter, after the key check.
+fn read_id(s: &Shared, headers: &HeaderMap, id: Id) -> Result<String, Failure> {
+    s.authorize(headers)?;
+    id.map(|Path(id)| id)
+        .map_err(|e| Failure::validation(format!("invalid path parameter: {e}")))
+}
+
+async fn jobs_search(State(s): Ctx, headers: HeaderMap, body: Body) -> Response {
+    s.finish(read_body(&s, &headers, body).and_then(|b| search::jobs(&s, &headers, &b)))
+}
+
+async fn companies_search(State(s): Ctx, headers: HeaderMap, body: Body) -> Response {
+    s.finish(read_body(&s, &headers, body).and_then(|b| search::companies(&s, &headers, &b)))
+}
+
+async fn technographics(State(s): Ctx, headers: HeaderMap, body: Body) -> Response {
+    s.finish(read_body(&s, &headers, body).and_then(|b| search::technologies(&s, &headers, &b)))
+}
+
+async fn credit_balance(State(s): Ctx, headers: HeaderMap) -> Response {
+    let result = s
+        .authorize(&headers)
+        .map(|()| errors::json_response(axum::http::StatusCode::OK, &s.ledger().balance()));
+    s.finish(result)
+}
+
+async fn credits_consumption(State(s): Ctx, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
+    let result = s.authorize(&headers).and_then(|()| {
+        let query = request::Query::parse(q.as_deref());
+        let (start, end) = credits::consumption_window(&query, s.now())?;
+        let rows = s.ledger().consumption(start, end);
+        Ok(errors::json_response(axum::http::StatusCode::OK, &rows))
+    });
+    s.finish(result)
+}
+
+async fn webhooks_list(State(s): Ctx, headers: HeaderMap) -> Response {
+    s.finish(webhooks::list(&s, &headers))
+}
+
+async fn webhooks_create(State(s): Ctx, headers: HeaderMap, body: Body) -> Response {
+    s.finish(read_body(&s, &headers, body).and_then(|b| webhooks::create(&s, &headers, &b)))
+}
+
+async fn webhook_get(State(s): Ctx, headers: HeaderMap, id: Id) -> Response {
+    s.finish(read_id(&s, &headers, id).and_then(|id| webhooks::get(&s, &headers, &id)))
+}
+
+async fn webhook_update(State(s): Ctx, headers: HeaderMap, id: Id, body: Body) -> Response {
+    let result = read_id(&s, &headers, id).and_then(|id| {
+        let body = read_body(&s, &headers, body)?;
+        webhooks::update(&s, &headers, &id, &body)
+    });
+    s.finish(result)
+}
+
+async fn webhook_status(State(s): Ctx, headers: HeaderMap, id: Id, body: Body) -> Response {
+    let result = read_id(&s, &headers, id).and_then(|id| {
+        let body = read_body(&s, &headers, body)?;
+        webhooks::set_status(&s, &headers, &id, &body)
+    });
+    s.finish(result)
+}
+
+async fn webhook_archive(State(s): Ctx, headers: HeaderMap, id: Id) -> Response {
+    s.finish(read_id(&s, &headers, id).and_then(|id| webhooks::archive(&s, &headers, &id)))
+}
+
+async fn webhook_events(
+    State(s): Ctx,
+    headers: HeaderMap,
+    id: Id,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let query = request::Query::parse(q.as_deref());
+    s.finish(read_id(&s, &headers, id).and_then(|id| webhooks::events(&s, &headers, &id, &query)))
+}
+
+async fn webhook_events_count(State(s): Ctx, headers: HeaderMap, id: Id) -> Response {
+    s.finish(read_id(&s, &headers, id).and_then(|id| webhooks::events_count(&s, &headers, &id)))
+}
+
+async fn webhook_events_aggregated(
+    State(s): Ctx,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let query = request::Query::parse(q.as_deref());
+    s.finish(webhooks::events_count_aggregated(&s, &headers, &query))
+}
+
+async fn webhook_events_retry(State(s): Ctx, headers: HeaderMap, body: Body) -> Response {
+    s.finish(read_body(&s, &headers, body).and_then(|b| webhooks::retry(&s, &headers, &b)))
+}
+
+async fn webhook_test(State(s): Ctx, headers: HeaderMap, body: Body) -> Response {
+    let result = match read_body(&s, &headers, body) {
+        Ok(b) => webhooks::test(&s, &headers, &b).await,
+        Err(f) => Err(f),
+    };
+    s.finish(result)
+}
+
+async fn searches_list(State(s): Ctx, headers: HeaderMap) -> Response {
+    s.finish(webhooks::list_searches(&s, &headers))
+}
+
+async fn searches_create(State(s): Ctx, headers: HeaderMap, body: Body) -> Response {
+    s.finish(read_body(&s, &headers, body).and_then(|b| webhooks::create_search(&s, &headers, &b)))
+}
+
+async fn search_get(State(s): Ctx, headers: HeaderMap, id: Id) -> Response {
+    s.finish(read_id(&s, &headers, id).and_then(|id| webhooks::get_search(&s, &headers, &id)))
+}
+
+async fn not_found(State(s): Ctx, uri: axum::http::Uri) -> Response {
+    s.finish(Err(Failure::not_found(format!(
+        "no operation at {}",
+        uri.path().chars().take(200).collect::<String>()
+    ))))
+}
+
+async fn method_not_allowed(
+    State(s): Ctx,
+    method: axum::http::Method,
+    uri: axum::http::Uri,
+) -> Response {
+    s.finish(Err(Failure::new(
+        Kind::MethodNotAllowed,
+        format!(
+            "{method} is not allowed on {}",
+            uri.path().chars().take(200).collect::<String>()
+        ),
+    )))
+}
+
+fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route("/v1/jobs/search", post(jobs_search))
+        .route("/v1/companies/search", post(companies_search))
+        .route("/v1/companies/technologies", post(technographics))
+        .route("/v0/billing/credit-balance", get(credit_balance))
+        .route("/v0/teams/credits_consumption", get(credits_consumption))
+        .route(
+            "/v0/saved_searches",
+            get(searches_list).post(searches_create),
+        )
+        .route("/v0/saved_searches/{search_id}", get(search_get))
+        .route("/v0/webhooks", get(webhooks_list).post(webhooks_create))
+        .route("/v0/webhooks/events/count", get(webhook_events_aggregated))
+        .route("/v0/webhooks/events/retry", post(webhook_events_retry))
+        .route("/v0/webhooks/test", post(webhook_test))
+        .route(
+            "/v0/webhooks/{webhook_id}",
+            get(webhook_get).patch(webhook_update),
+        )
+        .route("/v0/webhooks/{webhook_id}/status", patch(webhook_status))
+        .route("/v0/webhooks/{webhook_id}/archive", patch(webhook_archive))
+        .route("/v0/webhooks/{webhook_id}/events", get(webhook_events))
+        .route(
+            "/v0/webhooks/{webhook_id}/events/count",
+            get(webhook_events_count),
+        )
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .with_state(shared)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The handle
+
+/// A running sandbox. Dropping it stops the server; [`Sandbox::shutdown`] also waits for it.
+pub struct Sandbox {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    base_url: String,
+    stop: watch::Sender<bool>,
+    server: Option<JoinHandle<io::Result<()>>>,
+    deliverer: Option<JoinHandle<()>>,
+}
+
+impl fmt::Debug for Sandbox {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sandbox")
+            .field("base_url", &self.base_url)
+            .field("config", &self.shared.config)
+            .finish()
+    }
+}
+
+fn invalid(message: String) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidInput,
+        format!("sandbox configuration: {message}"),
+    )
+}
+
+impl Sandbox {
+    /// Generates the data, binds `127.0.0.1:<port>` and serves in the background on the current
+    /// tokio runtime. Fails on an invalid configuration (`InvalidInput`) or a port that cannot be
+    /// bound.
+    pub async fn start(config: SandboxConfig) -> io::Result<Sandbox> {
+        config.check().map_err(invalid)?;
+        let http = reqwest::Client::builder()
+            .timeout(config.delivery_timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .no_proxy()
+            .build()
+            .map_err(io::Error::other)?;
+        let data = data::generate(config.seed, config.companies, config.jobs, config.now);
+        let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, config.port)).await?;
+        let addr = listener.local_addr()?;
+        let shared = Arc::new(Shared {
+            bearer: config.api_key.clone(),
+            ledger: Mutex::new(credits::Ledger::new(config.api_credits, config.ui_credits)),
+            limiter: Mutex::new(limits::Limiter::new(&config.rate_limits)),
+            webhooks: Mutex::new(webhooks::Store::new(config.now)),
+            data,
+            http,
+            started: Instant::now(),
+            request_ids: AtomicI64::new(1),
+            delivery: tokio::sync::Mutex::new(()),
+            config,
+        });
+        let (stop, stopped) = watch::channel(false);
+        let app = router(shared.clone());
+        let mut until = stopped.clone();
+        let server = tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async move {
+                    let _ = until.wait_for(|stop| *stop).await;
+                })
+                .await
+        });
+        let deliverer = shared.config.delivery_interval.map(|every| {
+            let shared = shared.clone();
+            let mut until = stopped;
+            tokio::spawn(async move {
+                let mut tick = tokio::time::interval(every);
+                tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                loop {
+                    tokio::select! {
+                        _ = tick.tick() => {
+                            webhooks::deliver_pending(&shared).await;
+                        }
+                        () = async { let _ = until.wait_for(|stop| *stop).await; } => break,
+                    }
+                }
+            })
+        });
+        Ok(Sandbox {
+            base_url: format!("http://{addr}"),
+            shared,
+            addr,
+            stop,
+            server: Some(server),
+            deliverer,
+        })
+    }
+
+    /// For `theirstack sandbox`: starts a sandbox and serves until ctrl-c. Prints nothing.
+    pub async fn serve_forever(config: SandboxConfig) -> io::Result<()> {
+        Sandbox::start(config).await?.run_until_ctrl_c().await
+    }
+
+    /// Serves until ctrl-c, then shuts down. Prints nothing.
+    pub async fn run_until_ctrl_c(self) -> io::Result<()> {
+        self.run_until(async {
+            // Without a signal handler there is nothing to wait for but the server itself.
+            if tokio::signal::ctrl_c().await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        })
+        .await
+    }
+
+    /// Serves until `signal` completes (or the server stops on its own), then shuts down.
+    pub async fn run_until(mut self, signal: impl Future<Output = ()>) -> io::Result<()> {
+        let Some(mut server) = self.server.take() else {
+            return Ok(());
+        };
+        tokio::select! {
+            () = signal => {}
+            done = &mut server => return flatten(done),
+        }
+        self.server = Some(server);
+        self.shutdown().await
+    }
+
+    /// `http://127.0.0.1:<port>`, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The key clients must send.
+    pub fn api_key(&self) -> &str {
+        &self.shared.config.api_key
+    }
+
+    /// The address the sandbox listens on.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The seed of the data.
+    pub fn seed(&self) -> u64 {
+        self.shared.config.seed
+    }
+
+    /// A client builder pointed at the sandbox with its key, over an HTTP client without
+    /// timeouts or proxies (so it works on tokio's paused clock); add settings and build.
+    pub fn client_builder(&self) -> ClientBuilder {
+        let http = reqwest::Client::builder()
+            .pool_idle_timeout(None)
+            .no_proxy()
+            .build();
+        let builder = Client::builder()
+            .api_key(self.api_key())
+            .base_url(self.base_url());
+        match http {
+            Ok(http) => builder.http_client(http),
+            Err(_) => builder,
+        }
+    }
+
+    /// A client pointed at the sandbox with its key, otherwise with default settings.
+    pub fn client(&self) -> crate::Result<Client> {
+        self.client_builder().build()
+    }
+
+    /// API credits left.
+    pub fn credits_remaining(&self) -> u64 {
+        self.shared.ledger().remaining()
+    }
+
+    /// API credits spent since start.
+    pub fn credits_used(&self) -> u64 {
+        self.shared.ledger().used()
+    }
+
+    /// Sets the API credits left (what was spent stays recorded).
+    pub fn set_credits(&self, api_credits: u64) {
+        self.shared.ledger().set_remaining(api_credits);
+    }
+
+    /// The sandbox clock: [`SandboxConfig::now`] plus the time since start.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.shared.now()
+    }
+
+    /// Runs one webhook delivery (see the [module docs](self#webhooks)) and reports it. Runs never
+    /// overlap.
+    pub async fn deliver_pending(&self) -> DeliveryReport {
+        webhooks::deliver_pending(&self.shared).await
+    }
+
+    /// Stops accepting connections, lets requests in progress finish and waits for the server.
+    pub async fn shutdown(mut self) -> io::Result<()> {
+        let _ = self.stop.send(true);
+        if let Some(deliverer) = self.deliverer.take() {
+            let _ = deliverer.await;
+        }
+        match self.server.take() {
+            Some(server) => flatten(server.await),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+    }
+}
+
+fn flatten(done: Result<io::Result<()>, tokio::task::JoinError>) -> io::Result<()> {
+    done.map_err(io::Error::other)?
+}

@@ -1,0 +1,181 @@
+//! Reading requests.
+//!
+//! Rule: bodies are read into the generated request types (which refuse unknown keys, as
+//! TheirStack does) and query strings into typed values; anything that does not fit is a 422
+//! envelope naming the field, never a panic and never a bare framework error.
+
+use super::errors::Failure;
+use serde::de::DeserializeOwned;
+use std::str::FromStr;
+
+/// Reads a JSON body into `T`; the error names the field (`job_filters.foo`) and the problem.
+pub(crate) fn body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Failure> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(Failure::validation("the request body is required"));
+    }
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        if inner.is_syntax() || inner.is_eof() {
+            Failure::validation(format!("the request body is not valid JSON: {inner}"))
+        } else {
+            invalid_at("", &path, &inner)
+        }
+    })?;
+    de.end()
+        .map_err(|e| Failure::validation(format!("the request body is not valid JSON: {e}")))?;
+    Ok(value)
+}
+
+/// Reads a member of a body (at `prefix`) into `T`, naming fields from the body's root.
+pub(crate) fn member<T: DeserializeOwned>(
+    value: &serde_json::Value,
+    prefix: &str,
+) -> Result<T, Failure> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        invalid_at(prefix, &path, e.inner())
+    })
+}
+
+/// The 422 for a value that does not fit at `prefix`.`path`.
+fn invalid_at(prefix: &str, path: &str, error: &serde_json::Error) -> Failure {
+    let mut message = error.to_string();
+    // "unknown field `x`, expected one of …" lists every field: keep the first clause.
+    if let Some((head, _)) = message.split_once(", expected one of") {
+        message = head.to_string();
+    }
+    let at = match (prefix, path) {
+        ("", ".") => String::new(),
+        ("", path) => path.to_string(),
+        (prefix, ".") => prefix.to_string(),
+        (prefix, path) => format!("{prefix}.{path}"),
+    };
+    if at.is_empty() {
+        Failure::validation(format!("invalid request body: {message}"))
+    } else {
+        Failure::validation(format!("invalid request body at `{at}`: {message}"))
+    }
+}
+
+/// The parameters of a query string, decoded, in order.
+#[derive(Debug, Default)]
+pub(crate) struct Query {
+    pairs: Vec<(String, String)>,
+}
+
+impl Query {
+    /// Parses a raw query string (`None`: no query).
+    pub(crate) fn parse(raw: Option<&str>) -> Query {
+        let pairs = raw
+            .map(|q| {
+                url::form_urlencoded::parse(q.as_bytes())
+                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Query { pairs }
+    }
+
+    /// The last value of a parameter; an empty value counts as absent.
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .rev()
+            .find(|(k, v)| k == name && !v.is_empty())
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// A parameter parsed with `FromStr`; a value that does not parse is a 422 naming it.
+    pub(crate) fn parsed<T: FromStr>(
+        &self,
+        name: &str,
+        expected: &str,
+    ) -> Result<Option<T>, Failure> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(raw) => raw.parse().map(Some).map_err(|_| {
+                Failure::validation(format!(
+                    "invalid query parameter `{name}`: expected {expected}, got `{}`",
+                    raw.chars().take(64).collect::<String>()
+                ))
+            }),
+        }
+    }
+}
+
+/// Reads a path segment as an id; anything else is a 422 naming the parameter.
+pub(crate) fn path_id(name: &str, raw: &str) -> Result<i64, Failure> {
+    raw.parse().map_err(|_| {
+        Failure::validation(format!(
+            "invalid path parameter `{name}`: expected an integer, got `{}`",
+            raw.chars().take(64).collect::<String>()
+        ))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types;
+
+    #[test]
+    fn unknown_keys_are_named() {
+        let err =
+            body::<types::JobSearchFiltersInput>(br#"{"posted_at_max_age_days": 1, "nope": 2}"#)
+                .unwrap_err();
+        assert!(err.description.contains("`nope`"), "{}", err.description);
+        assert!(
+            !err.description.contains("expected one of"),
+            "{}",
+            err.description
+        );
+    }
+
+    #[test]
+    fn nested_type_errors_are_located() {
+        let err =
+            body::<types::CompanySearchFiltersInput>(br#"{"job_filters": {"job_title_or": "x"}}"#)
+                .unwrap_err();
+        assert!(
+            err.description.contains("`job_filters.job_title_or`"),
+            "{}",
+            err.description
+        );
+    }
+
+    #[test]
+    fn members_are_named_from_the_root() {
+        let value = serde_json::json!({"job_title_or": ["x"], "nope": 1});
+        let err = member::<types::JobSearchFiltersInput>(&value, "job_filters").unwrap_err();
+        assert!(
+            err.description.contains("`job_filters.nope`"),
+            "{}",
+            err.description
+        );
+    }
+
+    #[test]
+    fn empty_and_broken_bodies_are_refused() {
+        assert!(body::<types::TechDetailsFilters>(b" ").is_err());
+        let err = body::<types::TechDetailsFilters>(b"{").unwrap_err();
+        assert!(
+            err.description.contains("not valid JSON"),
+            "{}",
+            err.description
+        );
+        assert!(body::<types::TechDetailsFilters>(b"{} {}").is_err());
+        assert!(body::<types::JobSearchFiltersInput>(br#"{"limit": 0}"#).is_err());
+    }
+
+    #[test]
+    fn queries_are_decoded() {
+        let q = Query::parse(Some("offset=5&limit=&status=FAILED&x=a%20b"));
+        assert_eq!(q.parsed::<u64>("offset", "an integer").unwrap(), Some(5));
+        assert_eq!(q.parsed::<u64>("limit", "an integer").unwrap(), None);
+        assert_eq!(q.get("x"), Some("a b"));
+        assert!(q.parsed::<u64>("status", "an integer").is_err());
+        assert!(path_id("webhook_id", "abc").is_err());
+    }
+}
