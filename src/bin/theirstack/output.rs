@@ -1,0 +1,265 @@
+//! Writing rows to stdout and progress to stderr.
+//!
+//! Rule: rows are written as they arrive (ndjson and csv lines are flushed per page; a json
+//! array is opened first and closed even when the pull stops on an error, so stdout always holds
+//! valid output); progress goes to stderr only when stderr is a terminal and `--quiet` is off.
+
+use crate::args::Format;
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::Value;
+use std::io::{self, IsTerminal, Write};
+
+/// Writes rows in the chosen format.
+pub struct RowWriter<W: Write> {
+    out: W,
+    format: Format,
+    columns: Vec<String>,
+    rows: u64,
+    open: bool,
+}
+
+impl<W: Write> RowWriter<W> {
+    pub fn new(out: W, format: Format, columns: Vec<String>) -> Self {
+        RowWriter {
+            out,
+            format,
+            columns,
+            rows: 0,
+            open: false,
+        }
+    }
+
+    /// Writes one page of rows and flushes.
+    pub fn write_page(&mut self, rows: &[Value]) -> io::Result<()> {
+        if !self.open {
+            self.start(rows)?;
+        }
+        for row in rows {
+            self.write_row(row)?;
+        }
+        self.out.flush()
+    }
+
+    fn start(&mut self, first_page: &[Value]) -> io::Result<()> {
+        self.open = true;
+        match self.format {
+            Format::Json => self.out.write_all(b"["),
+            Format::Ndjson => Ok(()),
+            Format::Csv => {
+                if self.columns.is_empty() {
+                    self.columns = columns_of(first_page);
+                }
+                let header = self.columns.clone();
+                self.write_csv_record(&header)
+            }
+        }
+    }
+
+    fn write_row(&mut self, row: &Value) -> io::Result<()> {
+        match self.format {
+            Format::Json => {
+                self.out
+                    .write_all(if self.rows == 0 { b"\n" } else { b",\n" })?;
+                serde_json::to_writer(&mut self.out, row)?;
+            }
+            Format::Ndjson => {
+                serde_json::to_writer(&mut self.out, row)?;
+                self.out.write_all(b"\n")?;
+            }
+            Format::Csv => {
+                let record: Vec<String> = self.columns.iter().map(|c| cell(row.get(c))).collect();
+                self.write_csv_record(&record)?;
+            }
+        }
+        self.rows += 1;
+        Ok(())
+    }
+
+    fn write_csv_record(&mut self, record: &[String]) -> io::Result<()> {
+        let mut csv = csv::WriterBuilder::new()
+            .buffer_capacity(512)
+            .from_writer(Vec::new());
+        csv.write_record(record).map_err(io::Error::other)?;
+        let line = csv
+            .into_inner()
+            .map_err(|e| io::Error::other(e.to_string()))?;
+        self.out.write_all(&line)
+    }
+
+    /// Closes the output (the json array, or an empty csv header).
+    pub fn finish(mut self) -> io::Result<u64> {
+        if !self.open {
+            self.start(&[])?;
+        }
+        if self.format == Format::Json {
+            self.out
+                .write_all(if self.rows == 0 { b"]\n" } else { b"\n]\n" })?;
+        }
+        self.out.flush()?;
+        Ok(self.rows)
+    }
+}
+
+/// Writes one value: an array as rows, anything else as a single document (or csv row).
+pub fn write_value(
+    out: impl Write,
+    format: Format,
+    columns: Vec<String>,
+    value: &Value,
+) -> io::Result<()> {
+    match (format, value) {
+        (Format::Json, _) => {
+            let mut out = out;
+            serde_json::to_writer_pretty(&mut out, value)?;
+            out.write_all(b"\n")?;
+            out.flush()
+        }
+        (_, Value::Array(rows)) => {
+            let mut writer = RowWriter::new(out, format, columns);
+            writer.write_page(rows)?;
+            writer.finish().map(|_| ())
+        }
+        _ => {
+            let mut writer = RowWriter::new(out, format, columns);
+            writer.write_page(std::slice::from_ref(value))?;
+            writer.finish().map(|_| ())
+        }
+    }
+}
+
+/// Columns for csv: the top-level keys of the first rows, `id` first, the rest sorted.
+fn columns_of(rows: &[Value]) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for row in rows {
+        if let Value::Object(map) = row {
+            for key in map.keys() {
+                if !names.contains(key) {
+                    names.push(key.clone());
+                }
+            }
+        } else if names.is_empty() {
+            names.push("value".into());
+        }
+    }
+    names.sort_by(|a, b| (a != "id", a).cmp(&(b != "id", b)));
+    names
+}
+
+/// A csv cell: strings as they are, null as empty, nested values as JSON text.
+fn cell(value: Option<&Value>) -> String {
+    match value {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(other @ (Value::Array(_) | Value::Object(_))) => other.to_string(),
+        Some(other) => other.to_string(),
+    }
+}
+
+/// Progress on stderr: pages, rows and credits.
+pub struct Progress {
+    bar: Option<ProgressBar>,
+    pub pages: u64,
+    pub rows: u64,
+    pub credits: u64,
+}
+
+impl Progress {
+    /// A progress bar when stderr is a terminal and `quiet` is off; silent otherwise.
+    pub fn new(quiet: bool, total: Option<u64>) -> Progress {
+        let bar = (!quiet && io::stderr().is_terminal()).then(|| {
+            let bar = match total {
+                Some(n) => ProgressBar::new(n),
+                None => ProgressBar::new_spinner(),
+            };
+            let style = ProgressStyle::with_template("{spinner} {bar:30} {pos}/{len} rows · {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar());
+            bar.set_style(style);
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            bar
+        });
+        Progress {
+            bar,
+            pages: 0,
+            rows: 0,
+            credits: 0,
+        }
+    }
+
+    pub fn page(&mut self, rows: u64, credits: u64) {
+        self.pages += 1;
+        self.rows += rows;
+        self.credits += credits;
+        if let Some(bar) = &self.bar {
+            bar.set_position(self.rows);
+            bar.set_message(format!("{} pages · {} credits", self.pages, self.credits));
+        }
+    }
+
+    pub fn done(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn render(format: Format, columns: &[&str], pages: &[Vec<Value>]) -> String {
+        let mut buf = Vec::new();
+        let mut writer = RowWriter::new(
+            &mut buf,
+            format,
+            columns.iter().map(|s| s.to_string()).collect(),
+        );
+        for page in pages {
+            writer.write_page(page).unwrap();
+        }
+        writer.finish().unwrap();
+        String::from_utf8(buf).unwrap()
+    }
+
+    #[test]
+    fn csv_has_a_header_flat_columns_and_json_for_nested_values() {
+        let rows = vec![
+            json!({"name": "Acme, Inc.", "id": 1, "tags": ["a", "b"], "remote": null}),
+            json!({"id": 2, "name": "Bolt", "extra": true}),
+        ];
+        assert_eq!(
+            render(Format::Csv, &[], std::slice::from_ref(&rows)),
+            "id,extra,name,remote,tags\n1,,\"Acme, Inc.\",,\"[\"\"a\"\",\"\"b\"\"]\"\n2,true,Bolt,,\n"
+        );
+        assert_eq!(
+            render(Format::Csv, &["name", "id"], &[rows]),
+            "name,id\n\"Acme, Inc.\",1\nBolt,2\n"
+        );
+    }
+
+    #[test]
+    fn json_is_one_array_even_when_empty() {
+        assert_eq!(render(Format::Json, &[], &[]), "[]\n");
+        let out = render(
+            Format::Json,
+            &[],
+            &[vec![json!({"id": 1})], vec![json!({"id": 2})]],
+        );
+        assert_eq!(
+            serde_json::from_str::<Value>(&out).unwrap(),
+            json!([{"id": 1}, {"id": 2}])
+        );
+    }
+
+    #[test]
+    fn ndjson_is_one_object_per_line() {
+        assert_eq!(
+            render(
+                Format::Ndjson,
+                &[],
+                &[vec![json!({"id": 1}), json!({"id": 2})]]
+            ),
+            "{\"id\":1}\n{\"id\":2}\n"
+        );
+    }
+}

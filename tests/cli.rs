@@ -1,0 +1,784 @@
+//! The `theirstack` binary, run for real against the offline sandbox (and a mock server for the
+//! endpoints the sandbox does not serve): every subcommand, every format, the credit guard in
+//! both modes, each exit code, streaming ndjson, and the key never in stdout or stderr.
+
+#![cfg(feature = "cli")]
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::io::{BufRead, BufReader};
+use std::process::Stdio;
+use std::time::Duration;
+use theirstack::sandbox::{RateLimitWindow, Sandbox, SandboxConfig};
+
+/// The sandbox's key in these tests; it must never be printed.
+const KEY: &str = "sk_cli_test_K3y_0123456789abcdef";
+
+/// A sandbox running on its own runtime for the life of a test.
+struct Running {
+    sandbox: Sandbox,
+    _runtime: tokio::runtime::Runtime,
+}
+
+fn sandbox(config: SandboxConfig) -> Running {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let sandbox = runtime
+        .block_on(Sandbox::start(config.api_key(KEY)))
+        .expect("sandbox starts");
+    Running {
+        sandbox,
+        _runtime: runtime,
+    }
+}
+
+fn default_sandbox() -> Running {
+    sandbox(SandboxConfig::default())
+}
+
+/// The binary, pointed at the sandbox, with no key in its environment.
+fn cli(running: &Running) -> Command {
+    let mut cmd = Command::cargo_bin("theirstack").unwrap();
+    cmd.env_remove("THEIRSTACK_API_KEY")
+        .env_remove("THEIRSTACK_BASE_URL")
+        .args(["--base-url", running.sandbox.base_url(), "--api-key", KEY]);
+    cmd
+}
+
+/// Runs and returns (exit code, stdout, stderr), checking the key is in neither stream.
+fn run(cmd: &mut Command) -> (i32, String, String) {
+    let out = cmd.timeout(Duration::from_secs(60)).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(
+        !stdout.contains(KEY) && !stderr.contains(KEY),
+        "the key leaked:\n{stdout}\n{stderr}"
+    );
+    assert!(
+        !stdout.contains("K3y_0123") && !stderr.contains("K3y_0123"),
+        "part of the key leaked"
+    );
+    (out.status.code().unwrap_or(-1), stdout, stderr)
+}
+
+fn ok_json(cmd: &mut Command) -> Value {
+    let (code, stdout, stderr) = run(cmd);
+    assert_eq!(code, 0, "stderr: {stderr}");
+    assert!(
+        stderr.is_empty(),
+        "no progress on a non-terminal stderr: {stderr}"
+    );
+    serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"))
+}
+
+fn csv_records(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header = reader.headers().unwrap().iter().map(String::from).collect();
+    let rows = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect();
+    (header, rows)
+}
+
+#[test]
+fn the_readme_command_prints_50_matching_jobs_as_csv() {
+    let mut cmd = Command::cargo_bin("theirstack").unwrap();
+    cmd.env_remove("THEIRSTACK_API_KEY").args([
+        "--sandbox",
+        "jobs",
+        "search",
+        "--title",
+        "data engineer",
+        "--max-age-days",
+        "7",
+        "--max-results",
+        "50",
+        "--format",
+        "csv",
+    ]);
+    let (code, stdout, stderr) = run(&mut cmd);
+    assert_eq!(code, 0, "{stderr}");
+    let (header, rows) = csv_records(&stdout);
+    assert_eq!(header[0], "id");
+    let title = header.iter().position(|h| h == "job_title").unwrap();
+    // As many rows as match, up to the cap: the free count says how many match.
+    let mut count = Command::cargo_bin("theirstack").unwrap();
+    count.env_remove("THEIRSTACK_API_KEY").args([
+        "--sandbox",
+        "jobs",
+        "count",
+        "--title",
+        "data engineer",
+        "--max-age-days",
+        "7",
+    ]);
+    let matching = ok_json(&mut count)["total_results"].as_u64().unwrap();
+    assert!(matching > 0);
+    assert_eq!(rows.len() as u64, matching.min(50));
+    assert!(
+        rows.iter()
+            .all(|r| r[title].to_lowercase().contains("data engineer")),
+        "{rows:?}"
+    );
+}
+
+#[test]
+fn job_search_in_every_format_spends_one_credit_per_job() {
+    let s = default_sandbox();
+    let args = [
+        "jobs",
+        "search",
+        "--max-age-days",
+        "30",
+        "--country",
+        "us",
+        "--max-results",
+        "12",
+        "--page-size",
+        "5",
+    ];
+    let rows = ok_json(cli(&s).args(args));
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 12);
+    assert!(
+        rows.iter()
+            .all(|j| j["locations"].is_array() && j["company_object"]["name"].is_string())
+    );
+    assert_eq!(s.sandbox.credits_used(), 12);
+
+    let (code, stdout, _) = run(cli(&s).args(args).args(["--format", "ndjson"]));
+    assert_eq!(code, 0);
+    let lines: Vec<Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 12);
+    assert_eq!(lines, *rows, "same rows in the same order");
+
+    let (code, stdout, _) =
+        run(cli(&s)
+            .args(args)
+            .args(["--format", "csv", "--columns", "id,job_title,remote"]));
+    assert_eq!(code, 0);
+    let (header, records) = csv_records(&stdout);
+    assert_eq!(header, ["id", "job_title", "remote"]);
+    assert_eq!(records.len(), 12);
+    assert_eq!(records[0][0], rows[0]["id"].to_string());
+    assert_eq!(s.sandbox.credits_used(), 36);
+}
+
+#[test]
+fn counts_are_free() {
+    let s = default_sandbox();
+    let jobs = ok_json(cli(&s).args(["jobs", "count", "--max-age-days", "7", "--remote"]));
+    assert!(jobs["total_results"].as_u64().unwrap() > 0);
+    let companies = ok_json(cli(&s).args(["companies", "count", "--country", "US"]));
+    assert!(companies["total_results"].as_u64().unwrap() > 0);
+    assert_eq!(s.sandbox.credits_used(), 0);
+}
+
+#[test]
+fn company_search_and_technographics() {
+    let s = default_sandbox();
+    let companies = ok_json(cli(&s).args(["companies", "search", "--max-results", "3"]));
+    let companies = companies.as_array().unwrap();
+    assert_eq!(companies.len(), 3);
+    assert_eq!(s.sandbox.credits_used(), 9, "3 credits per company");
+    let domain = companies[0]["domain"].as_str().unwrap().to_string();
+    let techs = ok_json(cli(&s).args([
+        "technographics",
+        "--company-domain",
+        &domain,
+        "--max-results",
+        "5",
+    ]));
+    let techs = techs.as_array().unwrap();
+    assert!(!techs.is_empty() && techs.len() <= 5);
+    assert!(techs.iter().all(|t| t["technology"]["slug"].is_string()));
+    assert_eq!(s.sandbox.credits_used(), 12, "3 credits per lookup");
+    let (code, _, stderr) = run(cli(&s).args(["technographics"]));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("name the company"), "{stderr}");
+}
+
+#[test]
+fn credits_balance_and_consumption() {
+    let s = default_sandbox();
+    ok_json(cli(&s).args([
+        "jobs",
+        "search",
+        "--max-age-days",
+        "30",
+        "--max-results",
+        "4",
+    ]));
+    let balance = ok_json(cli(&s).args(["credits", "balance"]));
+    assert_eq!(balance["used_api_credits"], 4);
+    assert_eq!(balance["api_credits"], 10_000 - 4);
+    let (code, stdout, _) = run(cli(&s).args(["credits", "consumption", "--format", "csv"]));
+    assert_eq!(code, 0);
+    let (header, rows) = csv_records(&stdout);
+    let consumed = header
+        .iter()
+        .position(|h| h == "api_credits_consumed")
+        .unwrap();
+    let total: u64 = rows
+        .iter()
+        .map(|r| r[consumed].parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(total, 4);
+}
+
+/// A loopback receiver that answers 200 to every request and counts them.
+fn receiver() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = hits.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut stream = stream;
+            let mut buf = [0u8; 65536];
+            let _ = stream.set_read_timeout(Some(Duration::from_millis(500)));
+            let _ = stream.read(&mut buf);
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let _ = stream
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok");
+        }
+    });
+    (url, hits)
+}
+
+#[test]
+fn every_webhook_subcommand() {
+    let s = sandbox(SandboxConfig::default().webhook_events(12));
+    let (url, hits) = receiver();
+    let created = ok_json(cli(&s).args([
+        "webhooks",
+        "create",
+        "--url",
+        &url,
+        "--search-id",
+        "1",
+        "--description",
+        "cli test",
+    ]));
+    let id = created["id"].as_i64().unwrap().to_string();
+    assert_eq!(created["description"], "cli test");
+    assert_eq!(
+        ok_json(cli(&s).args(["webhooks", "get", &id]))["url"],
+        url.as_str()
+    );
+    let list = ok_json(cli(&s).args(["webhooks", "list"]));
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w["id"] == created["id"])
+    );
+    let updated = ok_json(cli(&s).args([
+        "webhooks",
+        "update",
+        &id,
+        "--url",
+        &url,
+        "--search-id",
+        "2",
+        "--once-per-company",
+    ]));
+    assert_eq!(
+        (
+            updated["search_id"].as_i64(),
+            updated["trigger_once_per_company"].as_bool()
+        ),
+        (Some(2), Some(true))
+    );
+    assert_eq!(
+        ok_json(cli(&s).args(["webhooks", "disable", &id]))["is_active"],
+        false
+    );
+    assert_eq!(
+        ok_json(cli(&s).args(["webhooks", "enable", &id]))["is_active"],
+        true
+    );
+
+    let (code, stdout, _) = run(cli(&s).args([
+        "webhooks",
+        "events",
+        &id,
+        "--format",
+        "ndjson",
+        "--page-size",
+        "5",
+    ]));
+    assert_eq!(code, 0);
+    let events: Vec<Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(!events.is_empty());
+    let count = ok_json(cli(&s).args(["webhooks", "events-count", "--id", &id]));
+    assert_eq!(count.as_u64(), Some(events.len() as u64));
+    let per_day = ok_json(cli(&s).args(["webhooks", "events-count", "--group-by", "status"]));
+    assert!(per_day.is_array());
+    let event_id = events[0]["id"].to_string();
+    let retried = run(cli(&s).args(["webhooks", "retry", &event_id]));
+    assert_eq!(retried.0, 0, "{}", retried.2);
+
+    let tested = ok_json(cli(&s).args([
+        "webhooks",
+        "test",
+        "--url",
+        &url,
+        "--event-type",
+        "job_new",
+        "--secret",
+        "a-test-secret-of-16+",
+    ]));
+    assert_eq!(tested["status"], 200);
+    assert!(
+        tested["signature"]
+            .as_str()
+            .is_some_and(|sig| sig.starts_with("sha256="))
+    );
+    assert!(
+        hits.load(std::sync::atomic::Ordering::SeqCst) >= 1,
+        "the test delivery reached the receiver"
+    );
+
+    assert_eq!(
+        ok_json(cli(&s).args(["webhooks", "archive", &id]))["is_archived"],
+        true
+    );
+    let list = ok_json(cli(&s).args(["webhooks", "list"]));
+    assert!(
+        !list
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w["id"] == created["id"]),
+        "archived webhooks are not listed"
+    );
+    let (code, _, stderr) = run(cli(&s).args(["webhooks", "get", "999999"]));
+    assert_eq!(
+        (code, stderr.starts_with("error: 404")),
+        (1, true),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn webhooks_verify_checks_a_saved_delivery() {
+    let dir = tempdir();
+    let secret = "receiver-secret-0123456789";
+    let body = br#"{"id": 42, "type": "company.new", "payload": {"id": "acme", "name": "Acme"}}"#;
+    let signature = theirstack::webhooks::sign(secret, body);
+    let file = dir.join("delivery.json");
+    std::fs::write(&file, body).unwrap();
+    let mut cmd = Command::cargo_bin("theirstack").unwrap();
+    cmd.args([
+        "webhooks",
+        "verify",
+        "--secret",
+        secret,
+        "--signature",
+        &signature,
+    ])
+    .arg(&file);
+    let (code, stdout, stderr) = run(&mut cmd);
+    assert_eq!(code, 0, "{stderr}");
+    let decoded: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        (decoded["id"].as_i64(), decoded["type"].as_str()),
+        (Some(42), Some("company.new"))
+    );
+    assert_eq!(decoded["payload"]["name"], "Acme");
+
+    // The headers can come from the saved request itself.
+    let saved = dir.join("request.txt");
+    let mut raw = format!(
+        "Content-Type: application/json\r\nX-TheirStack-Signature-256: {signature}\r\n\r\n"
+    )
+    .into_bytes();
+    raw.extend_from_slice(body);
+    std::fs::write(&saved, raw).unwrap();
+    let mut cmd = Command::cargo_bin("theirstack").unwrap();
+    cmd.args(["webhooks", "verify", "--secret", secret])
+        .arg(&saved);
+    assert_eq!(run(&mut cmd).0, 0);
+
+    // A tampered body, a missing signature, and a short secret are refused with exit code 2.
+    std::fs::write(
+        &file,
+        br#"{"id": 43, "type": "company.new", "payload": {"id": "acme", "name": "Acme"}}"#,
+    )
+    .unwrap();
+    for args in [vec!["--signature", signature.as_str()], vec![]] {
+        let mut cmd = Command::cargo_bin("theirstack").unwrap();
+        cmd.args(["webhooks", "verify", "--secret", secret])
+            .args(&args)
+            .arg(&file);
+        let (code, stdout, stderr) = run(&mut cmd);
+        assert_eq!(code, 2, "{stderr}");
+        assert!(stdout.is_empty());
+        assert!(stderr.starts_with("error: delivery rejected: "), "{stderr}");
+        assert!(!stderr.contains(secret));
+    }
+    let mut cmd = Command::cargo_bin("theirstack").unwrap();
+    cmd.args([
+        "webhooks",
+        "verify",
+        "--secret",
+        "short",
+        "--signature",
+        &signature,
+    ])
+    .arg(&file);
+    assert_eq!(run(&mut cmd).0, 2);
+}
+
+fn tempdir() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "theirstack-cli-{}-{}",
+        std::process::id(),
+        fastrand::u64(..)
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn saved_searches_from_the_command_line() {
+    let s = default_sandbox();
+    let list = ok_json(cli(&s).args(["saved-searches", "list"]));
+    assert!(list.as_array().unwrap().len() >= 3);
+    let one = ok_json(cli(&s).args(["saved-searches", "get", "1"]));
+    assert_eq!(one["id"], 1);
+    let dir = tempdir();
+    let file = dir.join("search.json");
+    std::fs::write(&file, r#"{"name": "Rust jobs", "type": "jobs", "body": {"posted_at_max_age_days": 7, "job_technology_slug_or": ["rust"]}}"#).unwrap();
+    let created = ok_json(cli(&s).args(["saved-searches", "create"]).arg(&file));
+    assert_eq!(created["name"], "Rust jobs");
+}
+
+/// A mock server for the catalog and company lists, which the sandbox does not serve.
+fn mock_server() -> httpmock::MockServer {
+    let server = httpmock::MockServer::start();
+    server.mock(|when, then| {
+        when.method(httpmock::Method::GET).path("/v0/catalog/technologies").query_param("name_pattern", "rust");
+        then.status(200).json_body(serde_json::json!([
+            {"name": "Rust", "slug": "rust", "category": "Programming Languages", "category_slug": "programming-languages",
+             "parent_category": "Programming", "parent_category_slug": "programming", "jobs": 1200, "companies": 300}
+        ]));
+    });
+    server.mock(|when, then| {
+        when.method(httpmock::Method::GET).path("/v0/catalog/industries");
+        then.status(200).json_body(serde_json::json!({"data": [{"industry": "Software Development", "industry_id": 4}], "metadata": {"total_results": 1}}));
+    });
+    server.mock(|when, then| {
+        when.method(httpmock::Method::GET).path("/v0/catalog/locations").query_param("name", "Austin");
+        then.status(200).json_body(serde_json::json!([
+            {"id": 4671654, "name": "Austin", "country_code": "US", "feature_code": "PPLA2", "feature_name": "seat of a second-order administrative division", "display_name": "Austin, Texas, US", "country_name": "United States"}
+        ]));
+    });
+    server.mock(|when, then| {
+        when.method(httpmock::Method::GET).path("/v0/company_lists");
+        then.status(200).json_body(serde_json::json!([]));
+    });
+    server
+}
+
+#[test]
+fn catalog_and_company_lists_from_the_command_line() {
+    let server = mock_server();
+    let cli = || {
+        let mut cmd = Command::cargo_bin("theirstack").unwrap();
+        cmd.args(["--base-url", &server.base_url(), "--api-key", KEY]);
+        cmd
+    };
+    let techs = ok_json(cli().args(["catalog", "technologies", "--name", "rust"]));
+    assert_eq!(techs[0]["slug"], "rust");
+    let (code, stdout, _) = run(cli().args([
+        "catalog",
+        "industries",
+        "--format",
+        "csv",
+        "--columns",
+        "industry_id,industry",
+    ]));
+    assert_eq!(code, 0);
+    assert_eq!(stdout, "industry_id,industry\n4,Software Development\n");
+    let locations = ok_json(cli().args(["catalog", "locations", "--name", "Austin"]));
+    assert_eq!(locations[0]["id"], 4671654);
+    let lists = ok_json(cli().args(["company-lists", "list"]));
+    assert_eq!(lists, serde_json::json!([]));
+}
+
+#[test]
+fn the_credit_guard_refuses_when_not_interactive_and_spends_nothing() {
+    let s = default_sandbox();
+    let (code, stdout, stderr) = run(cli(&s).args(["jobs", "search", "--max-age-days", "60"]));
+    assert_eq!(code, 4, "{stderr}");
+    assert!(stdout.is_empty() || stdout.trim() == "[]", "{stdout}");
+    assert!(
+        stderr.contains("could spend up to") && stderr.contains("--yes"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("matching rows"),
+        "the free count ran: {stderr}"
+    );
+    assert_eq!(s.sandbox.credits_used(), 0);
+
+    // --yes (with a cap, to keep the test small), or a cap under 1,000 credits, proceeds.
+    let rows = ok_json(cli(&s).args([
+        "jobs",
+        "search",
+        "--max-age-days",
+        "60",
+        "--max-results",
+        "20",
+        "--yes",
+    ]));
+    assert_eq!(rows.as_array().unwrap().len(), 20);
+    let rows = ok_json(cli(&s).args([
+        "jobs",
+        "search",
+        "--max-age-days",
+        "60",
+        "--max-credits",
+        "7",
+    ]));
+    assert_eq!(rows.as_array().unwrap().len(), 7);
+    assert_eq!(s.sandbox.credits_used(), 27);
+}
+
+#[test]
+fn the_credit_guard_asks_on_a_terminal() {
+    let s = sandbox(SandboxConfig::default().companies(400));
+    let bin = assert_cmd::cargo::cargo_bin("theirstack");
+    let command = format!(
+        "{} --base-url {} --api-key {KEY} companies search --format csv --columns id",
+        bin.display(),
+        s.sandbox.base_url()
+    );
+    // Declined: nothing spent, exit code 4.
+    let mut session = rexpect::spawn(&command, Some(30_000)).unwrap();
+    session
+        .exp_string("could spend up to 1200 credits (400 matching rows). Continue? [y/N]")
+        .unwrap();
+    session.send_line("n").unwrap();
+    session.exp_string("cancelled; nothing was spent").unwrap();
+    let status = session.process.wait().unwrap();
+    assert_eq!(
+        format!("{status:?}"),
+        "Exited(Pid(_), 4)".replace("Pid(_)", &format!("{:?}", session.process.child_pid))
+    );
+    assert_eq!(s.sandbox.credits_used(), 0);
+
+    // Accepted: the pull runs.
+    let mut session = rexpect::spawn(&command, Some(30_000)).unwrap();
+    session.exp_string("Continue? [y/N]").unwrap();
+    session.send_line("y").unwrap();
+    session.exp_eof().unwrap();
+    assert_eq!(s.sandbox.credits_used(), 1200);
+}
+
+#[test]
+fn ndjson_rows_are_written_as_they_arrive() {
+    // One search per second: the second page waits for the window, the first is already out.
+    let s = sandbox(
+        SandboxConfig::default().rate_limits(vec![RateLimitWindow::new(
+            "per-second",
+            1,
+            Duration::from_secs(1),
+        )]),
+    );
+    let bin = assert_cmd::cargo::cargo_bin("theirstack");
+    let mut child = std::process::Command::new(bin)
+        .args(["--base-url", s.sandbox.base_url(), "--api-key", KEY])
+        .args([
+            "jobs",
+            "search",
+            "--max-age-days",
+            "30",
+            "--max-results",
+            "30",
+            "--page-size",
+            "10",
+            "--format",
+            "ndjson",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first: Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
+    assert!(first["id"].is_i64());
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the first row arrived while later pages were still pending"
+    );
+    assert_eq!(lines.count(), 29);
+    assert!(child.wait().unwrap().success());
+}
+
+#[test]
+fn exit_codes() {
+    let s = default_sandbox();
+    // 2: bad usage or input.
+    let (code, _, stderr) = run(cli(&s).args(["jobs", "search", "--no-such-flag"]));
+    assert_eq!(code, 2, "{stderr}");
+    let (code, _, stderr) = run(cli(&s).args([
+        "jobs",
+        "search",
+        "--max-age-days",
+        "7",
+        "--seniority",
+        "wizard",
+    ]));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("unknown seniority `wizard`"), "{stderr}");
+    let (code, _, stderr) = run(cli(&s).args(["jobs", "search", "--title", "x"]));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("job search needs"), "{stderr}");
+    let dir = tempdir();
+    let filters = dir.join("filters.json");
+    std::fs::write(
+        &filters,
+        r#"{"posted_at_max_age_days": 3, "job_titel_or": ["typo"]}"#,
+    )
+    .unwrap();
+    let (code, _, stderr) = run(cli(&s).args(["jobs", "search", "--filters"]).arg(&filters));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("unknown field `job_titel_or`"), "{stderr}");
+
+    // 3: unauthorized, and the wrong key is not printed either.
+    let mut cmd = Command::cargo_bin("theirstack").unwrap();
+    cmd.args([
+        "--base-url",
+        s.sandbox.base_url(),
+        "--api-key",
+        "sk_wrong_W4ong_key_987",
+    ])
+    .args(["credits", "balance"]);
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.starts_with("error: 401"), "{stderr}");
+    assert!(!stderr.contains("W4ong") && !String::from_utf8_lossy(&out.stdout).contains("W4ong"));
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+
+    // 4: the cap cannot pay for one row.
+    let (code, _, stderr) = run(cli(&s).args(["companies", "search", "--max-credits", "2"]));
+    assert_eq!(code, 4);
+    assert!(stderr.contains("the caps allow no row"), "{stderr}");
+
+    // 1: anything else (no server).
+    let mut cmd = Command::cargo_bin("theirstack").unwrap();
+    cmd.args([
+        "--base-url",
+        "http://127.0.0.1:1",
+        "--api-key",
+        KEY,
+        "credits",
+        "balance",
+    ]);
+    let (code, _, stderr) = run(&mut cmd);
+    assert_eq!(code, 1);
+    assert!(stderr.starts_with("error: transport error"), "{stderr}");
+
+    // 2: no key at all.
+    let mut cmd = Command::cargo_bin("theirstack").unwrap();
+    cmd.env_remove("THEIRSTACK_API_KEY")
+        .args(["credits", "balance"]);
+    let (code, _, stderr) = run(&mut cmd);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("THEIRSTACK_API_KEY") && stderr.contains("--sandbox"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn exit_code_4_when_the_account_has_no_credits() {
+    let s = sandbox(SandboxConfig::default().api_credits(0));
+    let (code, stdout, stderr) = run(cli(&s).args([
+        "jobs",
+        "search",
+        "--max-age-days",
+        "7",
+        "--max-results",
+        "10",
+    ]));
+    assert_eq!(code, 4, "{stderr}");
+    assert_eq!(
+        serde_json::from_str::<Value>(&stdout).unwrap(),
+        serde_json::json!([]),
+        "stdout stays valid JSON"
+    );
+    assert!(stderr.starts_with("error: 402"), "{stderr}");
+}
+
+#[test]
+fn exit_code_4_when_credits_run_out_mid_pull_after_the_rows_that_arrived() {
+    let s = sandbox(SandboxConfig::default().api_credits(15));
+    let (code, stdout, stderr) = run(cli(&s).args([
+        "jobs",
+        "search",
+        "--max-age-days",
+        "30",
+        "--max-results",
+        "40",
+        "--page-size",
+        "10",
+        "--format",
+        "ndjson",
+    ]));
+    assert_eq!(code, 4, "{stderr}");
+    assert_eq!(stdout.lines().count(), 15, "the rows paid for are printed");
+    assert!(
+        stderr.contains("rows were withheld") && stderr.contains("resume from offset 15"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn exit_code_5_when_still_rate_limited() {
+    let s = sandbox(
+        SandboxConfig::default().rate_limits(vec![RateLimitWindow::new(
+            "per-day",
+            1,
+            Duration::from_secs(86_400),
+        )]),
+    );
+    assert_eq!(
+        run(cli(&s).args(["jobs", "count", "--max-age-days", "7"])).0,
+        0
+    );
+    let (code, _, stderr) = run(cli(&s).args(["jobs", "count", "--max-age-days", "7"]));
+    assert_eq!(code, 5, "{stderr}");
+    assert!(stderr.starts_with("error: 429"), "{stderr}");
+}
+
+#[test]
+fn the_key_from_the_environment_is_used_and_never_printed() {
+    let s = default_sandbox();
+    let mut cmd = Command::cargo_bin("theirstack").unwrap();
+    cmd.env("THEIRSTACK_API_KEY", KEY)
+        .env("THEIRSTACK_BASE_URL", s.sandbox.base_url())
+        .args(["credits", "balance"]);
+    let balance = ok_json(&mut cmd);
+    assert_eq!(balance["api_credits"], 10_000);
+    let mut cmd = Command::cargo_bin("theirstack").unwrap();
+    cmd.env("THEIRSTACK_API_KEY", KEY).args(["--help"]);
+    let (code, stdout, _) = run(&mut cmd);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("--api-key"));
+}
