@@ -1,9 +1,7 @@
 //! Webhook deliveries: decoding by type, signature verification, and the example receiver.
 //!
-//! Fixtures in `tests/data/webhooks/`: `job-new.constructed-example.json` is a copy of
-//! `shared/theirstack/examples/webhook-delivery-job-new.constructed-example.json` (the documented
-//! job wrapped in a delivery envelope); `company-new.constructed-example.json` wraps the first
-//! company of the documented company-search response the same way.
+//! Fixtures in `tests/data/webhooks/`: a `job.new` and a `company.new` delivery with every
+//! documented field of the job and company objects, with made-up values.
 
 #[path = "../examples/webhook_receiver.rs"]
 #[allow(dead_code)]
@@ -46,19 +44,19 @@ fn verifier() -> Verifier {
 #[test]
 fn job_new_decodes_the_documented_example() {
     let delivery = Delivery::from_slice(&job_new_body()).unwrap();
-    assert_eq!(delivery.id(), Some(987654));
+    assert_eq!(delivery.id(), Some(5550001));
     assert_eq!(delivery.event_type(), "job.new");
     let Delivery::JobNew { id, job } = &delivery else {
         panic!("not JobNew: {delivery:?}")
     };
-    assert_eq!(*id, 987654);
-    assert_eq!(job.id, 1234);
-    assert_eq!(job.job_title, "Senior Data Engineer");
-    assert_eq!(job.company_object.name, "Google");
+    assert_eq!(*id, 5550001);
+    assert_eq!(job.id, 77001234);
+    assert_eq!(job.job_title, "Staff Data Platform Engineer");
+    assert_eq!(job.company_object.name, "Northwind Logistics");
     assert_eq!(job.employment_statuses, vec![Commitment::FullTime]);
-    assert_eq!(job.seniority, Some(Seniority::CLevel));
-    assert_eq!(job.date_posted.to_string(), "2021-01-01");
-    assert_eq!(delivery.job().map(|j| j.id), Some(1234));
+    assert_eq!(job.seniority, Some(Seniority::Staff));
+    assert_eq!(job.date_posted.to_string(), "2026-02-27");
+    assert_eq!(delivery.job().map(|j| j.id), Some(77001234));
     assert!(delivery.company().is_none());
 }
 
@@ -67,17 +65,17 @@ fn company_new_decodes() {
     let delivery = Delivery::from_slice(&fixture("company-new.constructed-example.json")).unwrap();
     assert_eq!(
         (delivery.id(), delivery.event_type()),
-        (Some(987655), "company.new")
+        (Some(5550002), "company.new")
     );
     let Delivery::CompanyNew { company, .. } = &delivery else {
         panic!("not CompanyNew: {delivery:?}")
     };
-    assert_eq!(company.id, "google");
-    assert_eq!(company.name, "Google");
-    assert_eq!(company.num_jobs, 746);
+    assert_eq!(company.id, "northwind-logistics");
+    assert_eq!(company.name, "Northwind Logistics");
+    assert_eq!(company.num_jobs, 312);
     assert_eq!(
         delivery.company().map(|c| c.domain.as_deref()),
-        Some(Some("google.com"))
+        Some(Some("northwind-logistics.example"))
     );
     assert!(delivery.job().is_none());
 }
@@ -90,12 +88,12 @@ fn job_closed_decodes_with_closed_at() {
     let delivery = Delivery::from_slice(&bytes(&value)).unwrap();
     assert_eq!(
         (delivery.id(), delivery.event_type()),
-        (Some(987654), "job.closed")
+        (Some(5550001), "job.closed")
     );
     let Delivery::JobClosed { job, .. } = &delivery else {
         panic!("not JobClosed: {delivery:?}")
     };
-    assert_eq!(job.id, 1234);
+    assert_eq!(job.id, 77001234);
     #[cfg(theirstack_has = "JobWithMatchingPhrasesResponseInput.closed_at")]
     assert_eq!(
         job.closed_at.map(|t| t.to_string()).as_deref(),
@@ -217,7 +215,7 @@ fn payload_is_decoded_by_type_not_by_shape() {
     // because the type says so: the variant follows `type`.
     let mut value = job_new_value();
     value["type"] = json!("company.new");
-    value["payload"]["name"] = json!("Senior Data Engineer");
+    value["payload"]["name"] = json!("Staff Data Platform Engineer");
     value["payload"]["id"] = json!("1234");
     let delivery = Delivery::from_slice(&bytes(&value)).unwrap();
     assert!(
@@ -264,7 +262,7 @@ fn sign_matches_independent_hmac_sha256() {
         "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
     );
     // Computed with Python's hmac module over the fixture's bytes.
-    let expected = "sha256=0f90d2105ac86f8016b07a3579fd345f8c94d2fd989b8292f4b6673f9201f497";
+    let expected = "sha256=39967b9e209676061fc06a11ae7cf71f10b9ecfd1222be912c28ddb81cc9dca3";
     assert_eq!(sign(SECRET, &job_new_body()), expected);
     verifier().verify(Some(expected), &job_new_body()).unwrap();
 }
@@ -275,7 +273,7 @@ fn valid_signature_is_accepted() {
     let header = sign(SECRET, &body);
     verifier().verify(Some(&header), &body).unwrap();
     let delivery = verifier().verify_and_decode(Some(&header), &body).unwrap();
-    assert_eq!(delivery.id(), Some(987654));
+    assert_eq!(delivery.id(), Some(5550001));
 }
 
 #[test]
