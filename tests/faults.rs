@@ -591,6 +591,22 @@ async fn an_error_body_just_under_the_read_limit_is_read_whole() {
     assert!(!server.served(1).await[0].client_hung_up);
 }
 
+#[tokio::test]
+async fn an_error_body_just_over_the_read_limit_is_cut_there() {
+    // The same envelope made 300 bytes longer than the read limit is no longer read whole: the
+    // client cuts it at the limit, so it is not valid JSON and is kept as a text excerpt.
+    let description = "x".repeat(ERROR_BODY_LIMIT + 300);
+    let body = json!({"error": {"code": "E-400", "title": "Bad", "description": description}});
+    let server = FaultServer::script(vec![Fault::json(400, &body)]);
+    let client = support::client_for_url(&server.base_url, RetryPolicy::none());
+    let err = search(&client).await.unwrap_err();
+    assert!(err.is_invalid_request());
+    assert_eq!(err.api_error(), None);
+    let excerpt = err.body_excerpt().unwrap();
+    assert!(excerpt.starts_with(r#"{"error":{"#), "{excerpt}");
+    assert!(excerpt.len() <= BODY_EXCERPT_LIMIT);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Faults in the middle of a pagination, and resuming
 
