@@ -193,6 +193,16 @@ async fn bad_requests_are_422_envelopes() -> TestResult {
             "job_filters.nope",
         ),
         (
+            "/v1/jobs/search",
+            json!({"posted_at_max_age_days": 1, "job_seniority_or": ["intern"]}),
+            "job_seniority_or",
+        ),
+        (
+            "/v1/companies/search",
+            json!({"job_filters": {"employment_statuses_or": ["gig"]}}),
+            "job_filters.employment_statuses_or",
+        ),
+        (
             "/v1/companies/technologies",
             json!({"technology_slug_or": ["python"]}),
             "company_domain",

@@ -93,6 +93,11 @@ impl Ledger {
     }
 }
 
+/// 30 days before `end`, or `end` itself when that is out of range.
+pub(crate) fn month_before(end: DateTime<Utc>) -> DateTime<Utc> {
+    end.checked_sub_signed(Days::days(30)).unwrap_or(end)
+}
+
 /// Reads the consumption window: `start_datetime` and `end_datetime` (default: the 30 days up
 /// to `now`); `timezone` is accepted and buckets stay UTC days.
 pub(crate) fn consumption_window(
@@ -105,7 +110,7 @@ pub(crate) fn consumption_window(
         .map_or(now, |t| t.0);
     let start = query
         .parsed::<types::Timestamp>("start_datetime", expected)?
-        .map_or(end - Days::days(30), |t| t.0);
+        .map_or_else(|| month_before(end), |t| t.0);
     if start > end {
         return Err(Failure::validation("start_datetime is after end_datetime"));
     }

@@ -164,7 +164,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, header::AUTHORIZATION};
 use axum::response::Response;
 use axum::routing::{get, patch, post};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use errors::{Failure, Kind};
 use std::fmt;
 use std::future::Future;
@@ -349,6 +349,12 @@ impl SandboxConfig {
         if self.delivery_interval.is_some_and(|d| d.is_zero()) {
             return Err("the delivery interval must not be zero".to_string());
         }
+        let year = self.now.year();
+        if !(1970..=9999).contains(&year) {
+            return Err(format!(
+                "`now` must fall between the years 1970 and 9999, not {year}"
+            ));
+        }
         if self.delivery_timeout.is_zero() {
             return Err("the delivery timeout must not be zero".to_string());
         }
@@ -362,7 +368,7 @@ pub(crate) struct Shared {
     data: data::Dataset,
     http: reqwest::Client,
     started: Instant,
-    bearer: String,
+    api_key: String,
     request_ids: AtomicI64,
     ledger: Mutex<credits::Ledger>,
     limiter: Mutex<limits::Limiter>,
@@ -378,7 +384,10 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl Shared {
     /// The sandbox clock: the configured `now` plus the time since start.
     fn now(&self) -> DateTime<Utc> {
-        self.config.now + chrono::Duration::from_std(self.started.elapsed()).unwrap_or_default()
+        chrono::Duration::from_std(self.started.elapsed())
+            .ok()
+            .and_then(|elapsed| self.config.now.checked_add_signed(elapsed))
+            .unwrap_or(self.config.now)
     }
 
     fn ledger(&self) -> MutexGuard<'_, credits::Ledger> {
@@ -405,7 +414,7 @@ impl Shared {
                 ));
             }
         };
-        if !self.bearer.is_empty() && token == self.bearer {
+        if !self.api_key.is_empty() && token == self.api_key {
             Ok(())
         } else {
             Err(Failure::unauthorized("invalid API key"))
@@ -660,7 +669,7 @@ impl Sandbox {
         let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, config.port)).await?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
-            bearer: config.api_key.clone(),
+            api_key: config.api_key.clone(),
             ledger: Mutex::new(credits::Ledger::new(config.api_credits, config.ui_credits)),
             limiter: Mutex::new(limits::Limiter::new(&config.rate_limits)),
             webhooks: Mutex::new(webhooks::Store::new(config.now)),

@@ -151,6 +151,27 @@ pub(crate) fn normalize_linkedin(value: &str) -> String {
         .to_string()
 }
 
+/// The day `days` days before `today` (negative counts as 0), or the earliest date when that is
+/// out of range.
+fn days_before(today: NaiveDate, days: i64) -> NaiveDate {
+    Days::try_days(days.max(0))
+        .and_then(|d| today.checked_sub_signed(d))
+        .unwrap_or(NaiveDate::MIN)
+}
+
+/// Refuses a value of an open enum that the document does not list, naming the field.
+macro_rules! known {
+    ($field:expr, $values:expr) => {
+        if let Some(v) = $values.into_iter().find(|v| !v.is_known()) {
+            return Err(Failure::validation(format!(
+                "invalid value `{}` in `{}`",
+                v.as_str().chars().take(64).collect::<String>(),
+                $field
+            )));
+        }
+    };
+}
+
 /// Job-level filters, from a job search body or a company search's `job_filters`.
 #[derive(Debug, Default)]
 pub(crate) struct JobCriteria {
@@ -184,8 +205,13 @@ pub(crate) struct JobCriteria {
 
 /// Builds [`JobCriteria`] from any type with the job-level filter fields.
 macro_rules! job_criteria {
-    ($f:expr) => {{
+    ($f:expr, $prefix:literal) => {{
         let f = $f;
+        known!(concat!($prefix, "job_seniority_or"), &f.job_seniority_or);
+        known!(
+            concat!($prefix, "employment_statuses_or"),
+            f.employment_statuses_or.iter().flatten()
+        );
         JobCriteria {
             title_or: lower_all(&f.job_title_or),
             title_not: lower_all(&f.job_title_not),
@@ -219,14 +245,16 @@ macro_rules! job_criteria {
 
 impl JobCriteria {
     pub(crate) fn from_search(f: &types::JobSearchFiltersInput) -> Result<JobCriteria, Failure> {
-        let mut c = job_criteria!(f);
+        let mut c = job_criteria!(f, "");
+        known!("property_exists_or", &f.property_exists_or);
+        known!("property_exists_and", &f.property_exists_and);
         c.exists_or = f.property_exists_or.clone();
         c.exists_and = f.property_exists_and.clone();
         Ok(c)
     }
 
     fn from_job_filters(f: &types::JobFilters) -> Result<JobCriteria, Failure> {
-        Ok(job_criteria!(f))
+        Ok(job_criteria!(f, "job_filters."))
     }
 
     pub(crate) fn matches(
@@ -251,7 +279,7 @@ impl JobCriteria {
         }
         if self
             .posted_max_age
-            .is_some_and(|d| job.date_posted < today - Days::days(d.max(0)))
+            .is_some_and(|d| job.date_posted < days_before(today, d))
         {
             return false;
         }
@@ -264,10 +292,10 @@ impl JobCriteria {
         let discovered_day = discovered.date_naive();
         if self
             .discovered_max_age
-            .is_some_and(|d| discovered_day < today - Days::days(d.max(0)))
+            .is_some_and(|d| discovered_day < days_before(today, d))
             || self
                 .discovered_min_age
-                .is_some_and(|d| discovered_day > today - Days::days(d.max(0)))
+                .is_some_and(|d| discovered_day > days_before(today, d))
         {
             return false;
         }
@@ -403,6 +431,9 @@ pub(crate) struct CompanyCriteria {
 macro_rules! company_criteria {
     ($f:expr) => {{
         let f = $f;
+        known!("company_type", &f.company_type);
+        known!("property_exists_or", &f.property_exists_or);
+        known!("property_exists_and", &f.property_exists_and);
         CompanyCriteria {
             name_or: f.company_name_or.clone(),
             name_ci_or: lower_all(&f.company_name_case_insensitive_or),
@@ -453,12 +484,12 @@ macro_rules! company_criteria {
 }
 
 impl CompanyCriteria {
-    pub(crate) fn from_jobs(f: &types::JobSearchFiltersInput) -> CompanyCriteria {
-        company_criteria!(f)
+    pub(crate) fn from_jobs(f: &types::JobSearchFiltersInput) -> Result<CompanyCriteria, Failure> {
+        Ok(company_criteria!(f))
     }
 
-    fn from_companies(f: &types::CompanySearchFiltersInput) -> CompanyCriteria {
-        company_criteria!(f)
+    fn from_companies(f: &types::CompanySearchFiltersInput) -> Result<CompanyCriteria, Failure> {
+        Ok(company_criteria!(f))
     }
 
     /// Whether the filters name companies (where preview mode is not available).
@@ -619,8 +650,9 @@ struct TechCriteria {
 }
 
 macro_rules! tech_criteria {
-    ($f:expr) => {{
+    ($f:expr, $prefix:literal) => {{
         let f = $f;
+        known!(concat!($prefix, "confidence_or"), &f.confidence_or);
         TechCriteria {
             slug_or: f.technology_slug_or.clone(),
             category_or: f.technology_category_slug_or.clone(),
@@ -793,7 +825,7 @@ pub(crate) fn matching_jobs(
     now: DateTime<Utc>,
 ) -> Result<Vec<usize>, Failure> {
     let jobs = JobCriteria::from_search(filters)?;
-    let companies = CompanyCriteria::from_jobs(filters);
+    let companies = CompanyCriteria::from_jobs(filters)?;
     Ok(data
         .jobs
         .iter()
@@ -814,7 +846,7 @@ fn search_jobs(shared: &Shared, body: &[u8]) -> Result<Response, Failure> {
     let limit = filters.limit.get();
     check_limit(limit)?;
     let blur = filters.blur_company_data;
-    refuse_preview_with_identifiers(blur, &CompanyCriteria::from_jobs(&filters))?;
+    refuse_preview_with_identifiers(blur, &CompanyCriteria::from_jobs(&filters)?)?;
     let data = &shared.data;
     let matched = matching_jobs(data, &filters, shared.now())?;
     let range = window(matched.len(), filters.page, filters.offset, limit);
@@ -905,13 +937,16 @@ fn company_hits<'a>(
     filters: &types::CompanySearchFiltersInput,
     now: DateTime<Utc>,
 ) -> Result<Vec<CompanyHit<'a>>, Failure> {
-    let criteria = CompanyCriteria::from_companies(filters);
+    let criteria = CompanyCriteria::from_companies(filters)?;
     let jobs = filters
         .job_filters
         .as_ref()
         .map(JobCriteria::from_job_filters)
         .transpose()?;
-    let techs = filters.tech_filters.as_ref().map(|f| tech_criteria!(f));
+    let techs = match &filters.tech_filters {
+        Some(f) => Some(tech_criteria!(f, "tech_filters.")),
+        None => None,
+    };
     let expand = &filters.expand_technology_slugs;
     let mut hits: Vec<CompanyHit<'a>> = Vec::new();
     for (index, company) in data.companies.iter().enumerate() {
@@ -987,7 +1022,7 @@ fn search_companies(shared: &Shared, body: &[u8]) -> Result<Response, Failure> {
     let limit = filters.limit.get();
     check_limit(limit)?;
     let blur = filters.blur_company_data;
-    refuse_preview_with_identifiers(blur, &CompanyCriteria::from_companies(&filters))?;
+    refuse_preview_with_identifiers(blur, &CompanyCriteria::from_companies(&filters)?)?;
     let data = &shared.data;
     let with_jobs = filters.job_filters.is_some();
     let hits = company_hits(data, &filters, shared.now())?;
@@ -1066,7 +1101,7 @@ fn technographics(shared: &Shared, body: &[u8]) -> Result<Response, Failure> {
     }
     let limit = filters.limit.map_or(25, |l| l.get());
     check_limit(limit)?;
-    let criteria = tech_criteria!(&filters);
+    let criteria = tech_criteria!(&filters, "");
     let rows: Vec<types::KeywordFound> = lookup(&shared.data, &filters)
         .map(|c| {
             c.technologies
@@ -1137,6 +1172,17 @@ mod tests {
             "acme-labs"
         );
         assert_eq!(normalize_linkedin("acme-labs"), "acme-labs");
+    }
+
+    #[test]
+    fn huge_ages_do_not_overflow() {
+        let today = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+        assert_eq!(days_before(today, i64::MAX), NaiveDate::MIN);
+        assert_eq!(days_before(today, -5), today);
+        assert_eq!(
+            days_before(today, 1),
+            NaiveDate::from_ymd_opt(2026, 2, 28).unwrap()
+        );
     }
 
     #[test]

@@ -15,6 +15,7 @@
 //! test deliveries go only to loopback hosts unless the configuration allows others.
 
 use super::Shared;
+use super::credits::month_before;
 use super::data::{UrlField, copy_company, midnight};
 use super::errors::{Failure, json_response};
 use super::request::{self, Query};
@@ -694,7 +695,7 @@ pub(crate) fn events_count_aggregated(
         .map_or(now, |t| t.0);
     let start = query
         .parsed::<types::Timestamp>("start_datetime", expected)?
-        .map_or(end - Days::days(30), |t| t.0);
+        .map_or_else(|| month_before(end), |t| t.0);
     let webhook = query.parsed::<i64>("webhook_id", "an integer")?;
     let by_webhook = match query.get("group_by") {
         None | Some("status") => false,
