@@ -309,3 +309,126 @@ async fn the_free_count_refuses_company_identifier_filters() {
     assert!(err.to_string().contains("company identifier"), "{err}");
     assert!(fake.seen().is_empty(), "nothing was sent");
 }
+
+// ---- the free list endpoints page the same way -------------------------------------------------
+
+use httpmock::{Method::GET, MockServer};
+use serde_json::json;
+use theirstack::pagination::{CatalogIndustries, CatalogLocations, CatalogTechnologies};
+
+fn location(id: i64) -> serde_json::Value {
+    json!({"id": id, "name": format!("Place {id}"), "feature_code": "PPL", "feature_name": "populated place",
+           "display_name": format!("Place {id}, XX"), "country_name": null})
+}
+
+#[tokio::test]
+async fn catalog_locations_page_by_offset_and_stop_on_a_short_page() {
+    let server = MockServer::start_async().await;
+    let mut mocks = Vec::new();
+    for (offset, ids) in [(0, vec![1, 2]), (2, vec![3, 4]), (4, vec![5])] {
+        let body: Vec<_> = ids.iter().map(|&i| location(i)).collect();
+        mocks.push(
+            server
+                .mock_async(|when, then| {
+                    when.method(GET)
+                        .path("/v0/catalog/locations")
+                        .query_param("offset", offset.to_string())
+                        .query_param("limit", "2")
+                        .query_param("country_code", "DE");
+                    then.status(200).json_body(json!(body));
+                })
+                .await,
+        );
+    }
+    let client = support::client(&server);
+    let filter = CatalogLocations {
+        country_code: Some("DE".into()),
+        ..Default::default()
+    };
+    let rows = client
+        .catalog_locations(filter)
+        .page_size(2)
+        .collect_all()
+        .await
+        .unwrap();
+    assert_eq!(
+        rows.iter().map(|l| l.id).collect::<Vec<_>>(),
+        [1, 2, 3, 4, 5]
+    );
+    for mock in mocks {
+        mock.assert_async().await;
+    }
+}
+
+#[tokio::test]
+async fn catalog_technologies_and_industries_page_by_page_number_with_caps() {
+    let server = MockServer::start_async().await;
+    for page in 0..3 {
+        let body: Vec<_> = (0..3)
+            .map(|i| json!({"name": format!("Tech {page}{i}"), "slug": format!("tech-{page}-{i}")}))
+            .collect();
+        server
+            .mock_async(|when, then| {
+                when.method(GET)
+                    .path("/v0/catalog/technologies")
+                    .query_param("page", page.to_string())
+                    .query_param("limit", "3");
+                then.status(200).json_body(json!(body));
+            })
+            .await;
+    }
+    let client = support::client(&server);
+    let rows = client
+        .catalog_technologies(CatalogTechnologies::default())
+        .page_size(3)
+        .max_items(6)
+        .collect_all()
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 6, "the cap stops after two pages");
+    assert_eq!(rows[5].slug, "tech-1-2");
+
+    let industries = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/v0/catalog/industries").query_param("page", "0").query_param("limit", "500");
+            then.status(200).json_body(json!({"data": [{"industry": "Software Development", "industry_id": 4}], "metadata": {"total_results": 1}}));
+        })
+        .await;
+    let rows = client
+        .catalog_industries(CatalogIndustries::default())
+        .collect_all()
+        .await
+        .unwrap();
+    assert_eq!(rows[0].industry_id, Some(4));
+    industries.assert_async().await;
+}
+
+#[tokio::test]
+async fn company_list_companies_page_and_detect_a_repeated_page() {
+    let server = MockServer::start_async().await;
+    let company = |id: &str| {
+        json!({"company_name": id, "added_at": "2026-02-01T10:00:00Z", "revealed_at": "2026-02-01T10:00:00Z",
+               "company_object": {"id": id, "name": id}})
+    };
+    server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/v0/company_lists/9/companies")
+                .query_param("limit", "2");
+            then.status(200)
+                .json_body(json!([company("a"), company("b")]));
+        })
+        .await;
+    let client = support::client(&server);
+    let mut stream = std::pin::pin!(client.company_list_companies(9).page_size(2).items());
+    let mut seen = Vec::new();
+    let err = loop {
+        match stream.next().await.expect("ends with an error") {
+            Ok(item) => seen.push(item.company_object.id),
+            Err(e) => break e,
+        }
+    };
+    assert_eq!(seen, ["a", "b"], "{err}");
+    assert_eq!(err.kind(), ErrorKind::RepeatedPage);
+    assert_eq!(err.resume_position().unwrap().offset, 2);
+}
