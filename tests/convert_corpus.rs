@@ -38,20 +38,21 @@ const CORPUS: &[(&str, Expect)] = &[
             "struct Circle  [derive: Clone, Debug, Deserialize, PartialEq, Serialize]\n  kind: CircleKind\n  radius: Option<f64>\n",
             "  extra: Option<serde_json::Value>\n  kind: Option<SquareKind>\n  side: Option<f64>\n  svg: Option<String>\n",
             "enum CircleKind  [unknown values: Unknown(String)]\n  Circle = \"circle\"\n  Ellipse = \"ellipse\"\n",
-            "enum SquareKind  [unknown values: Unknown(String)]\n  Square = \"square\"\n",
+            // A one-value enum is a tag: it stays closed.
+            "enum SquareKind  [derive: Clone, Copy, Debug, Deserialize, Eq, Hash, Ord, PartialEq, PartialOrd, Serialize]\n  Square  [wire \"square\"]\n",
             "POST /shapes\n  rust: Client::post_shape() -> builder::PostShape\n  body: Square\n  response: Circle\n",
         ]),
     ),
     (
         "const-discriminated-oneof.json",
         Expect::Generates(&[
-            // The discriminator is not used: the union is untagged and each `const` tag is a
-            // one-value open enum (see the report of issue 4).
+            // The discriminator is not used: the union is untagged, and each `const` tag is a
+            // one-value closed enum, so a payload with the other tag is refused by that member.
             "enum Pet  [derive: Clone, Debug, Deserialize, PartialEq, Serialize]  [serde: untagged]\n  Cat(Cat)\n  Dog(Dog)\n",
             "struct Cat  [derive: Clone, Debug, Deserialize, PartialEq, Serialize]\n  lives: i64\n  pet_type: CatPetType\n",
             "struct Dog  [derive: Clone, Debug, Deserialize, PartialEq, Serialize]\n  good: bool\n  pet_type: DogPetType\n",
-            "enum CatPetType  [unknown values: Unknown(String)]\n  Cat = \"cat\"\n",
-            "enum DogPetType  [unknown values: Unknown(String)]\n  Dog = \"dog\"\n",
+            "enum CatPetType  [derive: Clone, Copy, Debug, Deserialize, Eq, Hash, Ord, PartialEq, PartialOrd, Serialize]\n  Cat  [wire \"cat\"]\n",
+            "enum DogPetType  [derive: Clone, Copy, Debug, Deserialize, Eq, Hash, Ord, PartialEq, PartialOrd, Serialize]\n  Dog  [wire \"dog\"]\n",
             "  body: Pet\n  response: Pet\n",
         ]),
     ),
@@ -95,7 +96,8 @@ const CORPUS: &[(&str, Expect)] = &[
             "  rejects: shorter than 3 characters\n",
             "  rejects: longer than 40 characters\n",
             "enum RecordTagsItem  [derive: Clone, Debug, Deserialize, PartialEq, Serialize]  [serde: untagged]\n  String(String)\n  Boolean(bool)\n",
-            "enum RecordWeight  [derive: Clone, Debug, Deserialize, PartialEq, Serialize]  [serde: untagged]\n  Number(f64)\n  Integer(i64)\n",
+            // Integer first: an integer is also a number, and the untagged enum takes the first match.
+            "enum RecordWeight  [derive: Clone, Debug, Deserialize, PartialEq, Serialize]  [serde: untagged]\n  Integer(i64)\n  Number(f64)\n",
         ]),
     ),
     (
