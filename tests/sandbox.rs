@@ -1129,6 +1129,38 @@ async fn company_search_filters_jobs_and_technologies() -> TestResult {
         counts.windows(2).all(|p| p[0] >= p[1]),
         "most matching jobs first"
     );
+
+    // Firmographic filters and property_exists.
+    let count = |body: Value| {
+        let client = client.clone();
+        async move {
+            let body: types::CompanySearchFiltersInput = serde_json::from_value(body)?;
+            let page = client
+                .search_companies_v1()
+                .body(body)
+                .send()
+                .await?
+                .into_inner();
+            Ok::<_, Box<dyn std::error::Error>>((
+                page.metadata.total_results.unwrap_or(-1),
+                page.data,
+            ))
+        }
+    };
+    let (all, _) = count(json!({"limit": 1, "include_total_results": true})).await?;
+    assert_eq!(all, 500);
+    let (linked, rows) = count(json!({"limit": 500, "include_total_results": true, "property_exists_and": ["linkedin_url"]})).await?;
+    assert!(
+        linked < all && rows.iter().all(|c| c.linkedin_url.is_some()),
+        "{linked} of {all}"
+    );
+    let (mid, rows) = count(json!({"limit": 500, "include_total_results": true, "min_employee_count": 100, "max_employee_count": 1000})).await?;
+    assert!(
+        mid > 0
+            && rows
+                .iter()
+                .all(|c| c.employee_count.is_some_and(|n| (100..=1000).contains(&n)))
+    );
     Ok(())
 }
 

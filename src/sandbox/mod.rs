@@ -98,7 +98,8 @@
 //!   `_or_null` forms, `min_revenue_usd`/`max_revenue_usd`, `min_funding_usd`/`max_funding_usd`,
 //!   `funding_stage_or`, `last_funding_round_date_gte`/`_lte`, `industry_id_or`/`_not`,
 //!   `company_technology_slug_or`/`_and`/`_not`, `only_yc_companies`, `company_type`,
-//!   `company_tags_or`, `company_investors_or`, `company_investors_partial_match_or`;
+//!   `company_tags_or`, `company_investors_or`, `company_investors_partial_match_or`, and for
+//!   company search `property_exists_or`/`_and`;
 //! - technology level (company search `tech_filters`, technographics): `technology_slug_or`,
 //!   `technology_category_slug_or`, `technology_parent_category_slug_or`, `confidence_or`,
 //!   `min_jobs`, `max_jobs`, `max_rank`, `min_relative_occurrence`, `first_date_found_gte`/`_lte`,

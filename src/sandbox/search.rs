@@ -425,6 +425,8 @@ pub(crate) struct CompanyCriteria {
     tags_or: Vec<String>,
     investors_or: Vec<String>,
     investors_partial_or: Vec<String>,
+    exists_or: Vec<types::CompanySearchFiltersInputPropertyExistsAndItem>,
+    exists_and: Vec<types::CompanySearchFiltersInputPropertyExistsAndItem>,
 }
 
 /// Builds [`CompanyCriteria`] from any type with the company-level filter fields.
@@ -479,6 +481,8 @@ macro_rules! company_criteria {
             tags_or: lower_all(&f.company_tags_or),
             investors_or: f.company_investors_or.clone(),
             investors_partial_or: lower_all(&f.company_investors_partial_match_or),
+            exists_or: Vec::new(),
+            exists_and: Vec::new(),
         }
     }};
 }
@@ -489,7 +493,10 @@ impl CompanyCriteria {
     }
 
     fn from_companies(f: &types::CompanySearchFiltersInput) -> Result<CompanyCriteria, Failure> {
-        Ok(company_criteria!(f))
+        let mut c = company_criteria!(f);
+        c.exists_or = f.property_exists_or.clone();
+        c.exists_and = f.property_exists_and.clone();
+        Ok(c)
     }
 
     /// Whether the filters name companies (where preview mode is not available).
@@ -628,7 +635,15 @@ impl CompanyCriteria {
         {
             return false;
         }
-        true
+        let exists = |p: &types::CompanySearchFiltersInputPropertyExistsAndItem| match p {
+            types::CompanySearchFiltersInputPropertyExistsAndItem::Domain => c.domain.is_some(),
+            types::CompanySearchFiltersInputPropertyExistsAndItem::LinkedinUrl => {
+                c.linkedin_url.is_some()
+            }
+            _ => true,
+        };
+        (self.exists_or.is_empty() || self.exists_or.iter().any(exists))
+            && self.exists_and.iter().all(exists)
     }
 }
 
