@@ -479,9 +479,10 @@ fn json_path_at(body: &[u8], line: usize, column: usize) -> Option<String> {
     }
     // An error reported on a closing bracket (a missing field) belongs to the container itself.
     if matches!(body.get(offset), Some(b'}') | Some(b']'))
-        && let Some(Frame::Object { key, .. }) = stack.last_mut() {
-            *key = None;
-        }
+        && let Some(Frame::Object { key, .. }) = stack.last_mut()
+    {
+        *key = None;
+    }
     let mut path = String::from("$");
     for frame in &stack {
         match frame {
@@ -608,12 +609,13 @@ impl fmt::Display for Error {
             })?,
         }
         if let Some(status) = i.status
-            && let Some(reason) = status.canonical_reason() {
-                write!(f, " {reason}")?;
-            }
+            && let Some(reason) = status.canonical_reason()
+        {
+            write!(f, " {reason}")?;
+        }
         if let Some(api) = &i.api {
             if let Some(code) = &api.code {
-                write!(f, ": {code}")?;
+                write!(f, ": {}", one_line(code, 40))?;
             }
             if let Some(title) = &api.title {
                 write!(
@@ -633,16 +635,18 @@ impl fmt::Display for Error {
         if let Some(message) = &i.message {
             write!(f, ": {}", one_line(message, 300))?;
         }
-        if i.api.is_none() && i.kind != ErrorKind::Decode
-            && let Some(body) = &i.body_excerpt {
-                if body.is_empty() {
-                    f.write_str(" (empty body)")?;
-                } else {
-                    write!(f, ": {}", one_line(body, 120))?;
-                }
+        if i.api.is_none()
+            && i.kind != ErrorKind::Decode
+            && let Some(body) = &i.body_excerpt
+        {
+            if body.is_empty() {
+                f.write_str(" (empty body)")?;
+            } else {
+                write!(f, ": {}", one_line(body, 120))?;
             }
+        }
         if let Some(id) = &i.request_id {
-            write!(f, " (request id {id})")?;
+            write!(f, " (request id {})", one_line(id, 80))?;
         }
         if let Some(resume) = &i.resume {
             write!(f, "; resume from {resume}")?;

@@ -276,7 +276,8 @@ impl Pacer {
         };
         let mut groups = self.groups.lock().unwrap_or_else(|e| e.into_inner());
         let entry = &mut groups[group.index()];
-        entry.blocked_until = state.wait().map(|w| Instant::now() + w);
+        // A reset too far away to represent is never waited for (see `delay`), so it is dropped.
+        entry.blocked_until = state.wait().and_then(|w| Instant::now().checked_add(w));
         entry.last = Some(state);
     }
 
