@@ -128,14 +128,10 @@ impl Error {
         e
     }
 
-    /// The account ran out of credits mid-pull: `withheld` rows were not returned.
-    pub(crate) fn credits_exhausted(
-        withheld: u64,
-        status: StatusCode,
-        headers: &HeaderMap,
-    ) -> Self {
+    /// The account ran out of credits mid-pull: `withheld` rows were not returned. The page
+    /// itself succeeded, so the error has no HTTP status; the page's headers are kept.
+    pub(crate) fn credits_exhausted(withheld: u64, headers: &HeaderMap) -> Self {
         let mut e = Error::new(ErrorKind::InsufficientCredits);
-        e.inner.status = Some(status);
         e.inner.headers = kept_headers(headers);
         e.inner.withheld_rows = Some(withheld);
         e.inner.message = Some(format!(

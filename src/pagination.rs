@@ -372,7 +372,10 @@ fn aligned_limit(offset: u64, want: u64) -> u64 {
     if offset == 0 || offset.is_multiple_of(want) {
         return want;
     }
-    (1..=want).rev().find(|d| offset.is_multiple_of(*d)).unwrap_or(1)
+    (1..=want)
+        .rev()
+        .find(|d| offset.is_multiple_of(*d))
+        .unwrap_or(1)
 }
 
 type Fetch<T> = Pin<Box<dyn Future<Output = (PageRequest, Result<RawPage<T>>)> + Send>>;
@@ -467,11 +470,7 @@ impl<S: Source> State<S> {
             self.in_flight.clear();
         }
         if withheld > 0 {
-            self.pending_error = Some(Error::credits_exhausted(
-                withheld as u64,
-                raw.status,
-                &raw.headers,
-            ));
+            self.pending_error = Some(Error::credits_exhausted(withheld as u64, &raw.headers));
         }
         self.delivered_to = request.offset + rows;
         if rows == 0 {
@@ -729,10 +728,17 @@ impl Source for CatalogLocations {
         Cost::Free
     }
 
-    fn fetch(&self, client: Client, request: PageRequest) -> impl Future<Output = Result<RawPage<Self::Item>>> + Send + 'static {
+    fn fetch(
+        &self,
+        client: Client,
+        request: PageRequest,
+    ) -> impl Future<Output = Result<RawPage<Self::Item>>> + Send + 'static {
         let (name, country_code) = (self.name.clone(), self.country_code.clone());
         async move {
-            let mut call = client.get_catalog_locations_v0().offset(request.offset).limit(limit_of(request));
+            let mut call = client
+                .get_catalog_locations_v0()
+                .offset(request.offset)
+                .limit(limit_of(request));
             if let Some(name) = name {
                 call = call.name(name);
             }
@@ -741,7 +747,12 @@ impl Source for CatalogLocations {
             }
             let response = call.send().await?;
             let (status, headers) = (response.status(), response.headers().clone());
-            Ok(RawPage { items: response.into_inner(), metadata: None, status, headers })
+            Ok(RawPage {
+                items: response.into_inner(),
+                metadata: None,
+                status,
+                headers,
+            })
         }
     }
 
@@ -768,10 +779,17 @@ impl Source for CatalogTechnologies {
         Cost::Free
     }
 
-    fn fetch(&self, client: Client, request: PageRequest) -> impl Future<Output = Result<RawPage<Self::Item>>> + Send + 'static {
+    fn fetch(
+        &self,
+        client: Client,
+        request: PageRequest,
+    ) -> impl Future<Output = Result<RawPage<Self::Item>>> + Send + 'static {
         let (name_pattern, category_slug) = (self.name_pattern.clone(), self.category_slug.clone());
         async move {
-            let mut call = client.get_catalog_technologies_v0().page(request.page).limit(limit_of(request));
+            let mut call = client
+                .get_catalog_technologies_v0()
+                .page(request.page)
+                .limit(limit_of(request));
             if let Some(pattern) = name_pattern {
                 call = call.name_pattern(pattern);
             }
@@ -780,7 +798,12 @@ impl Source for CatalogTechnologies {
             }
             let response = call.send().await?;
             let (status, headers) = (response.status(), response.headers().clone());
-            Ok(RawPage { items: response.into_inner(), metadata: None, status, headers })
+            Ok(RawPage {
+                items: response.into_inner(),
+                metadata: None,
+                status,
+                headers,
+            })
         }
     }
 
@@ -805,16 +828,28 @@ impl Source for CatalogIndustries {
         Cost::Free
     }
 
-    fn fetch(&self, client: Client, request: PageRequest) -> impl Future<Output = Result<RawPage<Self::Item>>> + Send + 'static {
+    fn fetch(
+        &self,
+        client: Client,
+        request: PageRequest,
+    ) -> impl Future<Output = Result<RawPage<Self::Item>>> + Send + 'static {
         let industry = self.industry.clone();
         async move {
-            let mut call = client.get_catalog_industries_v0().page(request.page).limit(limit_of(request));
+            let mut call = client
+                .get_catalog_industries_v0()
+                .page(request.page)
+                .limit(limit_of(request));
             if let Some(industry) = industry {
                 call = call.industry(industry);
             }
             let response = call.send().await?;
             let (status, headers) = (response.status(), response.headers().clone());
-            Ok(RawPage { items: response.into_inner().data, metadata: None, status, headers })
+            Ok(RawPage {
+                items: response.into_inner().data,
+                metadata: None,
+                status,
+                headers,
+            })
         }
     }
 
@@ -843,7 +878,11 @@ impl Source for CompanyListCompanies {
         Cost::Free
     }
 
-    fn fetch(&self, client: Client, request: PageRequest) -> impl Future<Output = Result<RawPage<Self::Item>>> + Send + 'static {
+    fn fetch(
+        &self,
+        client: Client,
+        request: PageRequest,
+    ) -> impl Future<Output = Result<RawPage<Self::Item>>> + Send + 'static {
         let list_id = self.list_id;
         async move {
             let response = client
@@ -855,7 +894,12 @@ impl Source for CompanyListCompanies {
                 .send()
                 .await?;
             let (status, headers) = (response.status(), response.headers().clone());
-            Ok(RawPage { items: response.into_inner(), metadata: None, status, headers })
+            Ok(RawPage {
+                items: response.into_inner(),
+                metadata: None,
+                status,
+                headers,
+            })
         }
     }
 
@@ -953,7 +997,10 @@ impl Client {
     }
 
     /// Pages through the technologies catalog.
-    pub fn catalog_technologies(&self, filter: CatalogTechnologies) -> Paginator<CatalogTechnologies> {
+    pub fn catalog_technologies(
+        &self,
+        filter: CatalogTechnologies,
+    ) -> Paginator<CatalogTechnologies> {
         self.paginate(filter)
     }
 

@@ -658,6 +658,33 @@ fn exit_codes() {
     let (code, _, stderr) = run(cli(&s).args(["jobs", "search", "--filters"]).arg(&filters));
     assert_eq!(code, 2);
     assert!(stderr.contains("unknown field `job_titel_or`"), "{stderr}");
+    // Also inside nested objects whose generated type accepts any key.
+    std::fs::write(
+        &filters,
+        r#"{"job_filters": {"posted_at_max_age_days": 3, "job_tittle_or": ["x"]}}"#,
+    )
+    .unwrap();
+    let (code, _, stderr) = run(cli(&s)
+        .args(["companies", "search", "--filters"])
+        .arg(&filters));
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("unknown field `job_filters.job_tittle_or`"),
+        "{stderr}"
+    );
+    std::fs::write(
+        &filters,
+        r#"{"order_by": [{"field": "name", "desc": true, "direction": "up"}]}"#,
+    )
+    .unwrap();
+    let (code, _, stderr) = run(cli(&s)
+        .args(["companies", "search", "--filters"])
+        .arg(&filters));
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("unknown field `order_by[0].direction`"),
+        "{stderr}"
+    );
 
     // 3: unauthorized, and the wrong key is not printed either.
     let mut cmd = Command::cargo_bin("theirstack").unwrap();

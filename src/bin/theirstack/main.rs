@@ -291,7 +291,7 @@ async fn dispatch(client: &Client, global: &Global, command: Command) -> Outcome
             ),
             Ss::Create { file } => {
                 let body: types::SavedSearchCreate =
-                    args::read_body(&file).map_err(Failure::Usage)?;
+                    args::read_body(&file, "SavedSearchCreate").map_err(Failure::Usage)?;
                 emit_response(
                     global,
                     client.post_saved_searches_v0().body(body).send().await?,
