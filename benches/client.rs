@@ -89,7 +89,7 @@ impl Settings {
                 latency: Duration::from_millis(50),
                 look_ahead_pages: 10,
                 look_ahead_long_pages: 40,
-                look_ahead_runs: 7,
+                look_ahead_runs: 9,
                 build_runs: 5,
                 out_dir,
             }
@@ -111,6 +111,7 @@ fn main() {
     if args.first().map(String::as_str) == Some("--child") {
         match args.get(1).map(String::as_str) {
             Some("memory") => memory::child_main(&args[2..]),
+            Some("decode") => decode_loop(&args[2..]),
             other => panic!("unknown child {other:?}"),
         }
         return;
@@ -188,7 +189,8 @@ struct Report {
     targets: Vec<[String; 4]>,
     notes: Vec<String>,
     per_page_bars: Vec<Bar>,
-    look_ahead: Vec<(usize, Samples, Samples)>,
+    depths: Vec<usize>,
+    look_ahead: Vec<Series>,
 }
 
 impl Report {
@@ -277,26 +279,17 @@ impl Report {
             eprintln!("cannot write {}: {e}", results.display());
         }
         if !self.look_ahead.is_empty() || !self.per_page_bars.is_empty() {
-            let depths: Vec<usize> = self.look_ahead.iter().map(|(d, _, _)| *d).collect();
-            let mut series = vec![Series {
-                name: format!("{}-page pull", settings.look_ahead_pages),
-                color: "#5b8def",
-                bars: self.look_ahead.iter().map(|(_, s, _)| s.clone()).collect(),
-            }];
-            if self.look_ahead.iter().all(|(_, _, l)| l.len() > 0) {
-                series.push(Series {
-                    name: format!(
-                        "per 10 pages of a {}-page pull (steady state)",
-                        settings.look_ahead_long_pages
-                    ),
-                    color: "#e8743b",
-                    bars: self.look_ahead.iter().map(|(_, _, l)| l.clone()).collect(),
-                });
-            }
+            let depths = &self.depths;
+            let series = &self.look_ahead;
             let svg = chart::render(
                 "theirstack client benchmarks (loopback)",
-                &depths,
-                &series,
+                &format!(
+                    "Wall time per 10 pages vs look-ahead depth ({} ms server latency)",
+                    settings.latency.as_millis()
+                ),
+                &format!("Time per {}-job page (ms, loopback)", settings.page_rows),
+                depths,
+                series,
                 &self.per_page_bars,
             );
             let path = settings.out_dir.join("chart.svg");
@@ -333,34 +326,57 @@ fn decode(settings: &Settings, srv: &server::Server, report: &mut Report) -> Res
     }
     fidelity_note(&bytes, report)?;
     drop(check);
-    let (mut typed, mut value, mut ignored, mut drops) = Default::default();
-    let (typed, value, ignored, drops): (&mut Samples, &mut Samples, &mut Samples, &mut Samples) =
-        (&mut typed, &mut value, &mut ignored, &mut drops);
+    // 0: typed from_slice, 1: typed from_str after one UTF-8 check of the body, 2: Value,
+    // 3: IgnoredAny. The order rotates every iteration: with glibc's allocator, the decode right
+    // after a large free pays for consolidating it, and that must not always be the same one.
+    let mut times: Vec<Samples> = vec![Samples::default(); 4];
+    let mut drops = Samples::default();
+    let err = |e: &dyn std::fmt::Display| e.to_string();
     for i in 0..settings.warmup + settings.decode_iterations {
         let keep = i >= settings.warmup;
-        let t = Instant::now();
-        let page: JobSearchResponse =
-            serde_json::from_slice(black_box(&bytes)).map_err(|e| e.to_string())?;
-        let e = t.elapsed();
-        let t = Instant::now();
-        drop(black_box(page));
-        let d = t.elapsed();
-        let t = Instant::now();
-        let v: serde_json::Value =
-            serde_json::from_slice(black_box(&bytes)).map_err(|e| e.to_string())?;
-        let ev = t.elapsed();
-        drop(black_box(v));
-        let t = Instant::now();
-        let _: serde::de::IgnoredAny =
-            serde_json::from_slice(black_box(&bytes)).map_err(|e| e.to_string())?;
-        let ei = t.elapsed();
-        if keep {
-            typed.push_ms(e);
-            drops.push_ms(d);
-            value.push_ms(ev);
-            ignored.push_ms(ei);
+        for k in 0..4 {
+            let v = (k + i) % 4;
+            let t = Instant::now();
+            let (decoded, dropped) = match v {
+                0 => {
+                    let page: JobSearchResponse =
+                        serde_json::from_slice(black_box(&bytes)).map_err(|e| err(&e))?;
+                    let e = t.elapsed();
+                    let t = Instant::now();
+                    drop(black_box(page));
+                    (e, Some(t.elapsed()))
+                }
+                1 => {
+                    let text = std::str::from_utf8(black_box(&bytes)).map_err(|e| err(&e))?;
+                    let page: JobSearchResponse =
+                        serde_json::from_str(text).map_err(|e| err(&e))?;
+                    let e = t.elapsed();
+                    drop(black_box(page));
+                    (e, None)
+                }
+                2 => {
+                    let value: serde_json::Value =
+                        serde_json::from_slice(black_box(&bytes)).map_err(|e| err(&e))?;
+                    let e = t.elapsed();
+                    drop(black_box(value));
+                    (e, None)
+                }
+                _ => {
+                    let _: serde::de::IgnoredAny =
+                        serde_json::from_slice(black_box(&bytes)).map_err(|e| err(&e))?;
+                    (t.elapsed(), None)
+                }
+            };
+            if keep {
+                times[v].push_ms(decoded);
+                if let Some(d) = dropped {
+                    drops.push_ms(d);
+                }
+            }
         }
     }
+    let (typed, typed_str, value, ignored) = (&times[0], &times[1], &times[2], &times[3]);
+    let drops = &drops;
     let size = mb(bytes.len());
     let rate = |s: &Samples| {
         let mut r = Samples::default();
@@ -393,6 +409,12 @@ fn decode(settings: &Settings, srv: &server::Server, report: &mut Report) -> Res
         "MB = 10^6 bytes",
     );
     report.row(
+        "(b) decode into `JobSearchResponse`, `str::from_utf8` of the body + `serde_json::from_str`",
+        rate(typed_str).show(0),
+        "MB/s",
+        "same types; UTF-8 checked once for the body, not per string",
+    );
+    report.row(
         "(b) decode into `serde_json::Value`: throughput",
         rate(value).show(0),
         "MB/s",
@@ -411,6 +433,64 @@ fn decode(settings: &Settings, srv: &server::Server, report: &mut Report) -> Res
         "free() of every String; not in the decode time",
     );
     Ok(())
+}
+
+/// A profiling aid: `--child decode typed|typed-str|value|ignored ROWS N` decodes one page N times and
+/// nothing else, for `perf record` or `valgrind --tool=callgrind`.
+fn decode_loop(args: &[String]) {
+    let kind = args.first().map_or("typed", String::as_str);
+    let rows: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(500);
+    let n: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(20);
+    let page = support::data::Template::new(rows).page(0, rows, None);
+    if kind == "compare" {
+        // from_slice and from_str alternately in one process: medians of each.
+        let (mut a, mut b) = (Samples::default(), Samples::default());
+        for _ in 0..n {
+            let t = Instant::now();
+            drop(black_box(
+                serde_json::from_slice::<JobSearchResponse>(&page).expect("decodes"),
+            ));
+            a.push_ms(t.elapsed());
+            let t = Instant::now();
+            let text = std::str::from_utf8(&page).expect("UTF-8");
+            drop(black_box(
+                serde_json::from_str::<JobSearchResponse>(text).expect("decodes"),
+            ));
+            b.push_ms(t.elapsed());
+        }
+        println!(
+            "from_slice {} ms; from_utf8 + from_str {} ms (decode and drop)",
+            a.show(2),
+            b.show(2)
+        );
+        return;
+    }
+    let started = Instant::now();
+    for _ in 0..n {
+        match kind {
+            "typed-str" => {
+                let text = std::str::from_utf8(&page).expect("UTF-8");
+                drop(black_box(
+                    serde_json::from_str::<JobSearchResponse>(text).expect("decodes"),
+                ))
+            }
+            "typed" => drop(black_box(
+                serde_json::from_slice::<JobSearchResponse>(&page).expect("decodes"),
+            )),
+            "value" => drop(black_box(
+                serde_json::from_slice::<serde_json::Value>(&page).expect("decodes"),
+            )),
+            _ => drop(black_box(
+                serde_json::from_slice::<serde::de::IgnoredAny>(&page).expect("decodes"),
+            )),
+        }
+    }
+    let per = started.elapsed().as_secs_f64() / n as f64;
+    println!(
+        "{kind}: {:.2} ms per page, {:.0} MB/s (decode and drop)",
+        per * 1e3,
+        mb(page.len()) / per
+    );
 }
 
 /// Notes any key of the served rows that the typed decode drops (it would be data lost).
@@ -570,6 +650,27 @@ async fn per_page(
             ),
         );
     }
+    // Paired ratios: each iteration ran every variant back to back, so dividing within an
+    // iteration cancels slow drifts of the machine's load.
+    let paired = |a: usize, b: usize| {
+        let mut r = Samples::default();
+        for (x, y) in samples[a].0.iter().zip(&samples[b].0) {
+            r.push(x / y);
+        }
+        r
+    };
+    report.row(
+        "(a) paired ratio, client `send()` / plain reqwest+serde",
+        paired(2, 1).show(3),
+        "×",
+        "median of per-iteration ratios",
+    );
+    report.row(
+        "(a) paired ratio, client `pages()` / plain reqwest+serde",
+        paired(3, 1).show(3),
+        "×",
+        "median of per-iteration ratios",
+    );
     let ratio = samples[2].median() / plain;
     report.target(
         "(a) client ≤ 1.10× plain reqwest + serde",
@@ -757,13 +858,11 @@ fn memory_section(
 // (d) look-ahead
 
 async fn pull(
-    base: &str,
     client: &theirstack::Client,
     rows: usize,
     pages: u64,
     depth: usize,
 ) -> Result<Duration, String> {
-    let _ = base;
     let started = Instant::now();
     let mut stream = std::pin::pin!(
         client
@@ -785,6 +884,101 @@ async fn pull(
     Ok(started.elapsed())
 }
 
+/// A prototype, not the paginator: `depth` requests in flight from the very first one (a sliding
+/// window refilled before each wait), through the public `search_jobs_v1()`. It shows what
+/// look-ahead gives when the window does not wait for the first page's `total_results`.
+///
+/// With `spawned`, each request is its own tokio task, so on a multi-thread runtime a page is
+/// decoded on another worker while this task keeps the window full.
+async fn pull_window(
+    client: &theirstack::Client,
+    rows: usize,
+    pages: u64,
+    depth: usize,
+    spawned: bool,
+) -> Result<Duration, String> {
+    let started = Instant::now();
+    let mut in_flight = futures::stream::FuturesOrdered::new();
+    let (mut next, mut got) = (0u64, 0u64);
+    while got < pages {
+        while in_flight.len() < depth && next < pages {
+            let mut body = memory::filters();
+            body.limit = std::num::NonZeroU64::new(rows as u64).ok_or("zero rows")?;
+            body.offset = next * rows as u64;
+            body.page = next;
+            let client = client.clone();
+            let fetch = async move {
+                client
+                    .search_jobs_v1()
+                    .body(body)
+                    .send()
+                    .await
+                    .map(theirstack::ResponseValue::into_inner)
+                    .map_err(|e| e.to_string())
+            };
+            let fetch: std::pin::Pin<
+                Box<dyn Future<Output = Result<JobSearchResponse, String>> + Send>,
+            > = if spawned {
+                let task = tokio::spawn(fetch);
+                Box::pin(async move { task.await.map_err(|e| e.to_string())? })
+            } else {
+                Box::pin(fetch)
+            };
+            in_flight.push_back(fetch);
+            next += 1;
+        }
+        let page = in_flight.next().await.ok_or("no page")??;
+        if page.data.len() != rows {
+            return Err(format!("{} rows", page.data.len()));
+        }
+        black_box(&page);
+        got += 1;
+    }
+    Ok(started.elapsed())
+}
+
+/// Runs [`pull_window`] with spawned requests on its own 2-worker runtime (on a scoped thread,
+/// with its own client, since connections belong to the runtime that opened them).
+fn spawned_windows(
+    settings: &Settings,
+    base: &str,
+    depths: &[usize],
+) -> Result<Vec<Samples>, String> {
+    std::thread::scope(|scope| {
+        scope
+            .spawn(|| {
+                let runtime = tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .enable_all()
+                    .build()
+                    .map_err(|e| e.to_string())?;
+                runtime.block_on(async {
+                    let client = memory::client(base);
+                    let rows = settings.page_rows;
+                    pull_window(&client, rows, 4.min(settings.look_ahead_pages), 4, true).await?;
+                    let mut out = vec![Samples::default(); depths.len()];
+                    for run in 0..settings.look_ahead_runs.div_ceil(2) {
+                        for k in 0..depths.len() {
+                            let d = (k + run) % depths.len();
+                            let t = pull_window(
+                                &client,
+                                rows,
+                                settings.look_ahead_pages,
+                                depths[d],
+                                true,
+                            )
+                            .await?;
+                            out[d].push_ms(t * 10 / settings.look_ahead_pages as u32);
+                        }
+                    }
+                    Ok(out)
+                })
+            })
+            .join()
+            .map_err(|_| "the spawned-window thread panicked".to_string())?
+    })
+}
+
 async fn look_ahead(
     settings: &Settings,
     srv: &server::Server,
@@ -795,28 +989,30 @@ async fn look_ahead(
     let depths = [1usize, 2, 4];
     let rows = settings.page_rows;
     // Warm the connection pool up to the largest depth.
-    pull(&base, &client, rows, 4.min(settings.look_ahead_pages), 4).await?;
+    pull(&client, rows, 4.min(settings.look_ahead_pages), 4).await?;
     let mut short: Vec<Samples> = vec![Samples::default(); depths.len()];
     let mut long: Vec<Samples> = vec![Samples::default(); depths.len()];
     for run in 0..settings.look_ahead_runs {
         for k in 0..depths.len() {
             let d = (k + run) % depths.len();
-            let t = pull(&base, &client, rows, settings.look_ahead_pages, depths[d]).await?;
+            let t = pull(&client, rows, settings.look_ahead_pages, depths[d]).await?;
             short[d].push_ms(t * 10 / settings.look_ahead_pages as u32);
         }
     }
+    let mut window: Vec<Samples> = vec![Samples::default(); depths.len()];
+    for run in 0..settings.look_ahead_runs.div_ceil(2) {
+        for k in 0..depths.len() {
+            let d = (k + run) % depths.len();
+            let t = pull_window(&client, rows, settings.look_ahead_pages, depths[d], false).await?;
+            window[d].push_ms(t * 10 / settings.look_ahead_pages as u32);
+        }
+    }
+    let spawned = spawned_windows(settings, &base, &depths)?;
     if settings.look_ahead_long_pages > 0 {
         for run in 0..settings.look_ahead_runs.div_ceil(2) {
             for k in 0..depths.len() {
                 let d = (k + run) % depths.len();
-                let t = pull(
-                    &base,
-                    &client,
-                    rows,
-                    settings.look_ahead_long_pages,
-                    depths[d],
-                )
-                .await?;
+                let t = pull(&client, rows, settings.look_ahead_long_pages, depths[d]).await?;
                 long[d].push_ms(t * 10 / settings.look_ahead_long_pages as u32);
             }
         }
@@ -852,6 +1048,51 @@ async fn look_ahead(
             );
         }
     }
+    for (k, depth) in depths.iter().enumerate() {
+        report.row(
+            &format!(
+                "(d) prototype, window open from the first request, depth {depth}: per 10 pages, {}-page pull",
+                settings.look_ahead_pages
+            ),
+            window[k].show(0),
+            "ms",
+            &format!(
+                "{:.2}× faster than its depth 1; public `search_jobs_v1()` in a `FuturesOrdered`, not the paginator",
+                window[0].median() / window[k].median()
+            ),
+        );
+    }
+    for (k, depth) in depths.iter().enumerate() {
+        report.row(
+            &format!(
+                "(d) prototype, window open from the first request, one task per request on a 2-worker runtime, depth {depth}: per 10 pages, {}-page pull",
+                settings.look_ahead_pages
+            ),
+            spawned[k].show(0),
+            "ms",
+            &format!(
+                "{:.2}× faster than its depth 1; decode runs on another worker",
+                spawned[0].median() / spawned[k].median()
+            ),
+        );
+    }
+    // Paired: depth 1 over depth k within the same round (rounds rotate the order), which
+    // cancels the machine's slow load drifts.
+    for (k, depth) in depths.iter().enumerate().skip(1) {
+        let mut paired = Samples::default();
+        for (a, b) in short[0].0.iter().zip(&short[k].0) {
+            paired.push(a / b);
+        }
+        report.row(
+            &format!(
+                "(d) paired speedup, depth {depth} vs depth 1, {}-page pull",
+                settings.look_ahead_pages
+            ),
+            paired.show(2),
+            "×",
+            "median of per-round ratios",
+        );
+    }
     let speedup = short[0].median() / short[1].median();
     let steady = if settings.look_ahead_long_pages > 0 {
         format!(
@@ -871,11 +1112,32 @@ async fn look_ahead(
         ),
         speedup >= 1.8,
     );
-    for (k, depth) in depths.iter().enumerate() {
-        report
-            .look_ahead
-            .push((*depth, short[k].clone(), long[k].clone()));
+    report.depths = depths.to_vec();
+    report.look_ahead.push(Series {
+        name: format!("paginator, {}-page pull", settings.look_ahead_pages),
+        color: "#5b8def",
+        bars: short,
+    });
+    if settings.look_ahead_long_pages > 0 {
+        report.look_ahead.push(Series {
+            name: format!(
+                "paginator, per 10 pages of a {}-page pull",
+                settings.look_ahead_long_pages
+            ),
+            color: "#e8743b",
+            bars: long,
+        });
     }
+    report.look_ahead.push(Series {
+        name: "prototype: window open from the first request".into(),
+        color: "#9e9e9e",
+        bars: window,
+    });
+    report.look_ahead.push(Series {
+        name: "prototype: same, one task per request (decode on another worker)".into(),
+        color: "#7b5ea7",
+        bars: spawned,
+    });
     Ok(())
 }
 

@@ -45,8 +45,15 @@ fn nice_max(v: f64) -> f64 {
 }
 
 /// The whole SVG document.
-pub fn render(title: &str, depths: &[usize], series: &[Series], per_page: &[Bar]) -> String {
-    let (w, h) = (960.0, 420.0);
+pub fn render(
+    title: &str,
+    left_title: &str,
+    right_title: &str,
+    depths: &[usize],
+    series: &[Series],
+    per_page: &[Bar],
+) -> String {
+    let (w, h) = (960.0, 450.0);
     let mut s = String::new();
     let _ = writeln!(
         s,
@@ -66,12 +73,14 @@ pub fn render(title: &str, depths: &[usize], series: &[Series], per_page: &[Bar]
         series
             .iter()
             .flat_map(|se| se.bars.iter().map(Samples::max))
-            .fold(0.0, f64::max),
+            .fold(0.0, f64::max)
+            * 1.12,
     );
     let _ = writeln!(
         s,
-        r#"<text x="{}" y="48" text-anchor="middle" font-weight="bold">Wall time per 10 pages vs look-ahead depth (50 ms server latency)</text>"#,
-        x0 + pw / 2.0
+        r#"<text x="{}" y="48" text-anchor="middle" font-weight="bold">{}</text>"#,
+        x0 + pw / 2.0,
+        esc(left_title)
     );
     axis_y(&mut s, x0, y0, ph, top, "ms per 10 pages");
     let group = pw / depths.len().max(1) as f64;
@@ -110,8 +119,9 @@ pub fn render(title: &str, depths: &[usize], series: &[Series], per_page: &[Bar]
     let top = nice_max(per_page.iter().map(|b| b.samples.max()).fold(0.0, f64::max));
     let _ = writeln!(
         s,
-        r#"<text x="{}" y="48" text-anchor="middle" font-weight="bold">Time per 500-job page (ms, loopback)</text>"#,
-        x1 + pw1 / 2.0 - 100.0
+        r#"<text x="{}" y="48" text-anchor="middle" font-weight="bold">{}</text>"#,
+        x1 + pw1 / 2.0 - 100.0,
+        esc(right_title)
     );
     let row = ph1 / per_page.len().max(1) as f64;
     for i in 0..=4 {
@@ -221,7 +231,10 @@ fn bar_v(s: &mut String, x: f64, w: f64, y0: f64, ph: f64, top: f64, v: &Samples
     );
     let _ = writeln!(
         s,
-        r#"<text x="{xm:.1}" y="{:.1}" text-anchor="middle" font-size="11">{med:.0}</text>"#,
+        r#"<text x="{:.1}" y="{:.1}" transform="rotate(-90 {:.1} {:.1})" font-size="11">{med:.0}</text>"#,
+        xm + 4.0,
+        hi - 4.0,
+        xm + 4.0,
         hi - 4.0
     );
 }
