@@ -505,108 +505,135 @@ fn limit_of(request: PageRequest) -> NonZeroU64 {
     NonZeroU64::new(request.limit).unwrap_or(NonZeroU64::MIN)
 }
 
-/// Job search (`POST /v1/jobs/search`), 1 credit per job, free in preview mode.
-#[derive(Debug, Clone)]
-pub struct JobSearch {
-    /// The filters; paging fields are set by the paginator.
-    pub filters: types::JobSearchFiltersInput,
+/// The two searches that charge per row and offer preview mode and a free count; they differ
+/// only in their types, endpoint and price.
+macro_rules! search_source {
+    ($(#[$doc:meta])* $name:ident, $filters:ty, $item:ty, $response:ident, $send:ident, $price:expr, |$row:ident| $key:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone)]
+        pub struct $name {
+            /// The filters; paging fields are set by the paginator.
+            pub filters: $filters,
+        }
+
+        impl Source for $name {
+            type Item = $item;
+            const MAX_PAGE_SIZE: u64 = SEARCH_MAX_PAGE_SIZE;
+            const HAS_TOTAL: bool = true;
+
+            fn cost(&self) -> Cost {
+                if self.filters.blur_company_data { Cost::Free } else { Cost::PerItem($price) }
+            }
+
+            fn wants_total(&self) -> bool {
+                self.filters.include_total_results
+            }
+
+            fn fetch(
+                &self,
+                client: Client,
+                request: PageRequest,
+            ) -> impl Future<Output = Result<RawPage<Self::Item>>> + Send + 'static {
+                let mut body = self.filters.clone();
+                body.page = request.page;
+                body.offset = request.offset;
+                body.limit = limit_of(request);
+                body.include_total_results = request.include_total;
+                async move {
+                    let response = client.$send().body(body).send().await?;
+                    let (status, headers) = (response.status(), response.headers().clone());
+                    let types::$response { metadata, data } = response.into_inner();
+                    Ok(RawPage { items: data, metadata: Some(metadata), status, headers })
+                }
+            }
+
+            fn key($row: &Self::Item) -> RowKey {
+                $key
+            }
+        }
+
+        impl Countable for $name {
+            fn blurred(&self) -> Self {
+                let mut blurred = self.clone();
+                blurred.filters.blur_company_data = true;
+                blurred
+            }
+
+            fn filters_json(&self) -> Result<serde_json::Value> {
+                serde_json::to_value(&self.filters).map_err(|e| Error::invalid_input(e.to_string()))
+            }
+        }
+
+        impl Paginator<$name> {
+            /// Preview mode: blurred company data, no credits spent.
+            pub fn preview(mut self, on: bool) -> Self {
+                self.source.filters.blur_company_data = on;
+                self
+            }
+
+            /// What this pull will cost, from the free count (or from the caps alone when the
+            /// filters name companies and so cannot be counted for free).
+            pub async fn estimate(&self) -> Result<Estimate> {
+                let matching = match free_count(&self.client, &self.source).await {
+                    Ok(n) => Some(n),
+                    Err(e) if e.kind() == crate::ErrorKind::InvalidInput => None,
+                    Err(e) => return Err(e),
+                };
+                Ok(self.estimate_from(matching))
+            }
+        }
+    };
 }
 
-impl Source for JobSearch {
-    type Item = types::JobWithMatchingPhrasesResponseOutput;
-    const MAX_PAGE_SIZE: u64 = SEARCH_MAX_PAGE_SIZE;
-    const HAS_TOTAL: bool = true;
+search_source!(
+    /// Job search (`POST /v1/jobs/search`), 1 credit per job, free in preview mode.
+    JobSearch,
+    types::JobSearchFiltersInput,
+    types::JobWithMatchingPhrasesResponseOutput,
+    JobSearchResponse,
+    search_jobs_v1,
+    CREDITS_PER_JOB,
+    |job| RowKey::Int(job.id)
+);
 
-    fn cost(&self) -> Cost {
-        if self.filters.blur_company_data {
-            Cost::Free
-        } else {
-            Cost::PerItem(CREDITS_PER_JOB)
-        }
-    }
+search_source!(
+    /// Company search (`POST /v1/companies/search`), 3 credits per company, free in preview mode.
+    CompanySearch,
+    types::CompanySearchFiltersInput,
+    types::CompanyWithTechnologiesAndJobsOutput,
+    CompanySearchResponse,
+    search_companies_v1,
+    CREDITS_PER_COMPANY,
+    |company| RowKey::Str(company.id.clone())
+);
 
-    fn wants_total(&self) -> bool {
-        self.filters.include_total_results
-    }
-
-    fn fetch(
-        &self,
-        client: Client,
-        request: PageRequest,
-    ) -> impl Future<Output = Result<RawPage<Self::Item>>> + Send + 'static {
-        let mut body = self.filters.clone();
-        body.page = request.page;
-        body.offset = request.offset;
-        body.limit = limit_of(request);
-        body.include_total_results = request.include_total;
-        async move {
-            let response = client.search_jobs_v1().body(body).send().await?;
-            let (status, headers) = (response.status(), response.headers().clone());
-            let types::JobSearchResponse { metadata, data } = response.into_inner();
-            Ok(RawPage {
-                items: data,
-                metadata: Some(metadata),
-                status,
-                headers,
-            })
-        }
-    }
-
-    fn key(item: &Self::Item) -> RowKey {
-        RowKey::Int(item.id)
-    }
+/// A search that can be counted for free.
+trait Countable: Source + Clone {
+    /// The same search in preview mode.
+    fn blurred(&self) -> Self;
+    /// The filters as JSON, to look for company identifiers.
+    fn filters_json(&self) -> Result<serde_json::Value>;
 }
 
-/// Company search (`POST /v1/companies/search`), 3 credits per company, free in preview mode.
-#[derive(Debug, Clone)]
-pub struct CompanySearch {
-    /// The filters; paging fields are set by the paginator.
-    pub filters: types::CompanySearchFiltersInput,
-}
-
-impl Source for CompanySearch {
-    type Item = types::CompanyWithTechnologiesAndJobsOutput;
-    const MAX_PAGE_SIZE: u64 = SEARCH_MAX_PAGE_SIZE;
-    const HAS_TOTAL: bool = true;
-
-    fn cost(&self) -> Cost {
-        if self.filters.blur_company_data {
-            Cost::Free
-        } else {
-            Cost::PerItem(CREDITS_PER_COMPANY)
-        }
+/// The free count: one blurred row with `include_total_results`, which costs nothing. Refused
+/// when the filters name companies, where TheirStack does not offer preview mode.
+async fn free_count<S: Countable>(client: &Client, source: &S) -> Result<u64> {
+    if has_company_identifiers(&source.filters_json()?) {
+        return Err(Error::invalid_input(
+            "the free count uses preview mode, which TheirStack does not offer with company identifier filters (company_name_*, company_domain_or, company_linkedin_url_or, company_id_or)",
+        ));
     }
-
-    fn wants_total(&self) -> bool {
-        self.filters.include_total_results
-    }
-
-    fn fetch(
-        &self,
-        client: Client,
-        request: PageRequest,
-    ) -> impl Future<Output = Result<RawPage<Self::Item>>> + Send + 'static {
-        let mut body = self.filters.clone();
-        body.page = request.page;
-        body.offset = request.offset;
-        body.limit = limit_of(request);
-        body.include_total_results = request.include_total;
-        async move {
-            let response = client.search_companies_v1().body(body).send().await?;
-            let (status, headers) = (response.status(), response.headers().clone());
-            let types::CompanySearchResponse { metadata, data } = response.into_inner();
-            Ok(RawPage {
-                items: data,
-                metadata: Some(metadata),
-                status,
-                headers,
-            })
-        }
-    }
-
-    fn key(item: &Self::Item) -> RowKey {
-        RowKey::Str(item.id.clone())
-    }
+    let request = PageRequest {
+        offset: 0,
+        page: 0,
+        limit: 1,
+        include_total: true,
+    };
+    let page = source.blurred().fetch(client.clone(), request).await?;
+    page.metadata
+        .and_then(|m| m.total_results)
+        .and_then(|t| u64::try_from(t).ok())
+        .ok_or_else(|| Error::invalid_input("the count response had no total_results"))
 }
 
 /// Technographics of one company (`POST /v1/companies/technologies`), 3 credits per lookup
@@ -942,23 +969,6 @@ fn has_company_identifiers(value: &serde_json::Value) -> bool {
     })
 }
 
-fn refuse_identifiers<T: serde::Serialize>(filters: &T) -> Result<()> {
-    let value = serde_json::to_value(filters).map_err(|e| Error::invalid_input(e.to_string()))?;
-    if has_company_identifiers(&value) {
-        return Err(Error::invalid_input(
-            "the free count uses preview mode, which TheirStack does not offer with company identifier filters (company_name_*, company_domain_or, company_linkedin_url_or, company_id_or)",
-        ));
-    }
-    Ok(())
-}
-
-fn total_of(metadata: &types::Metadata) -> Result<u64> {
-    metadata
-        .total_results
-        .and_then(|t| u64::try_from(t).ok())
-        .ok_or_else(|| Error::invalid_input("the count response had no total_results"))
-}
-
 impl Client {
     /// Pages through any [`Source`].
     pub fn paginate<S: Source>(&self, source: S) -> Paginator<S> {
@@ -1017,66 +1027,24 @@ impl Client {
     /// Counts the jobs matching `filters` for free (preview mode, `include_total_results`,
     /// `limit: 1`). Refused when the filters name companies, where preview mode is unavailable.
     pub async fn count_jobs(&self, filters: &types::JobSearchFiltersInput) -> Result<u64> {
-        refuse_identifiers(filters)?;
-        let mut body = filters.clone();
-        body.blur_company_data = true;
-        body.include_total_results = true;
-        body.limit = NonZeroU64::MIN;
-        body.page = 0;
-        body.offset = 0;
-        let response = self.search_jobs_v1().body(body).send().await?;
-        total_of(&response.metadata)
+        free_count(
+            self,
+            &JobSearch {
+                filters: filters.clone(),
+            },
+        )
+        .await
     }
 
     /// Counts the companies matching `filters` for free, like [`Client::count_jobs`].
     pub async fn count_companies(&self, filters: &types::CompanySearchFiltersInput) -> Result<u64> {
-        refuse_identifiers(filters)?;
-        let mut body = filters.clone();
-        body.blur_company_data = true;
-        body.include_total_results = true;
-        body.limit = NonZeroU64::MIN;
-        body.page = 0;
-        body.offset = 0;
-        let response = self.search_companies_v1().body(body).send().await?;
-        total_of(&response.metadata)
-    }
-}
-
-impl Paginator<JobSearch> {
-    /// Preview mode: blurred company data, no credits spent.
-    pub fn preview(mut self, on: bool) -> Self {
-        self.source.filters.blur_company_data = on;
-        self
-    }
-
-    /// What this pull will cost, from the free count (or from the caps when counting is not
-    /// possible).
-    pub async fn estimate(&self) -> Result<Estimate> {
-        let matching = match self.client.count_jobs(&self.source.filters).await {
-            Ok(n) => Some(n),
-            Err(e) if e.kind() == crate::ErrorKind::InvalidInput => None,
-            Err(e) => return Err(e),
-        };
-        Ok(self.estimate_from(matching))
-    }
-}
-
-impl Paginator<CompanySearch> {
-    /// Preview mode: blurred company data, no credits spent.
-    pub fn preview(mut self, on: bool) -> Self {
-        self.source.filters.blur_company_data = on;
-        self
-    }
-
-    /// What this pull will cost, from the free count (or from the caps when counting is not
-    /// possible).
-    pub async fn estimate(&self) -> Result<Estimate> {
-        let matching = match self.client.count_companies(&self.source.filters).await {
-            Ok(n) => Some(n),
-            Err(e) if e.kind() == crate::ErrorKind::InvalidInput => None,
-            Err(e) => return Err(e),
-        };
-        Ok(self.estimate_from(matching))
+        free_count(
+            self,
+            &CompanySearch {
+                filters: filters.clone(),
+            },
+        )
+        .await
     }
 }
 

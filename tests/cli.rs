@@ -298,6 +298,22 @@ fn every_webhook_subcommand() {
         ),
         (Some(2), Some(true))
     );
+    // An update that leaves a flag out does not send it, so the webhook keeps its value.
+    let again =
+        ok_json(cli(&s).args(["webhooks", "update", &id, "--url", &url, "--search-id", "2"]));
+    assert_eq!(again["trigger_once_per_company"], true);
+    let off = ok_json(cli(&s).args([
+        "webhooks",
+        "update",
+        &id,
+        "--url",
+        &url,
+        "--search-id",
+        "2",
+        "--once-per-company",
+        "false",
+    ]));
+    assert_eq!(off["trigger_once_per_company"], false);
     assert_eq!(
         ok_json(cli(&s).args(["webhooks", "disable", &id]))["is_active"],
         false

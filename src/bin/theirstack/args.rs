@@ -339,9 +339,9 @@ pub struct WebhookFields {
     /// Only events after this time (default: every past match too).
     #[arg(long, value_name = "DATETIME")]
     pub listening_start: Option<types::Timestamp>,
-    /// One event per company instead of per job.
-    #[arg(long)]
-    pub once_per_company: bool,
+    /// One event per company instead of per job (`--once-per-company false` to turn it off).
+    #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
+    pub once_per_company: Option<bool>,
     /// Signing secret (at least 16 characters).
     #[arg(long, value_name = "SECRET")]
     pub secret: Option<String>,

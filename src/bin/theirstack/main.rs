@@ -513,41 +513,11 @@ async fn webhooks(client: &Client, global: &Global, command: args::WebhooksComma
             client.get_webhooks_by_id_v0().webhook_id(id).send().await?,
         ),
         W::Create(f) => {
-            let mut body = types::WebhookCreate::builder()
-                .url(f.url)
-                .search_id(f.search_id)
-                .description(f.description)
-                .listening_start_time(f.listening_start)
-                .trigger_once_per_company(f.once_per_company);
-            if let Some(secret) = f.secret {
-                body = body.secret(Some(
-                    secret
-                        .try_into()
-                        .map_err(|e| Failure::Usage(format!("--secret: {e}")))?,
-                ));
-            }
-            let body: types::WebhookCreate = body
-                .try_into()
-                .map_err(|e| Failure::Usage(format!("{e}")))?;
+            let body: types::WebhookCreate = webhook_body(f)?;
             emit_response(global, client.post_webhooks_v0().body(body).send().await?)
         }
-        W::Update { id, fields: f } => {
-            let mut body = types::WebhookUpdate::builder()
-                .url(f.url)
-                .search_id(f.search_id)
-                .description(f.description)
-                .listening_start_time(f.listening_start)
-                .trigger_once_per_company(f.once_per_company);
-            if let Some(secret) = f.secret {
-                body = body.secret(Some(
-                    secret
-                        .try_into()
-                        .map_err(|e| Failure::Usage(format!("--secret: {e}")))?,
-                ));
-            }
-            let body: types::WebhookUpdate = body
-                .try_into()
-                .map_err(|e| Failure::Usage(format!("{e}")))?;
+        W::Update { id, fields } => {
+            let body: types::WebhookUpdate = webhook_body(fields)?;
             emit_response(
                 global,
                 client
@@ -666,6 +636,31 @@ async fn webhooks(client: &Client, global: &Global, command: args::WebhooksComma
         }
         W::Verify { .. } => unreachable_command(),
     }
+}
+
+/// A webhook create or update body from the flags, checked by the typed body (URL length,
+/// secret length). Flags left out are not sent.
+fn webhook_body<T: serde::de::DeserializeOwned>(f: args::WebhookFields) -> Result<T, Failure> {
+    let mut body = serde_json::json!({ "url": f.url, "search_id": f.search_id });
+    if let Some(description) = f.description {
+        body["description"] = description.into();
+    }
+    if let Some(start) = f.listening_start {
+        body["listening_start_time"] = start.to_string().into();
+    }
+    if let Some(once) = f.once_per_company {
+        body["trigger_once_per_company"] = once.into();
+    }
+    if let Some(secret) = f.secret {
+        body["secret"] = secret.into();
+    }
+    serde_path_to_error::deserialize(body).map_err(|e| {
+        Failure::Usage(format!(
+            "--{}: {}",
+            e.path().to_string().replace('_', "-"),
+            e.inner()
+        ))
+    })
 }
 
 /// `webhooks verify`: checks a saved delivery against its signature and prints it decoded.
