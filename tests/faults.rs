@@ -3,8 +3,8 @@
 //! headers and a 20 MB error body, every call either succeeds through the retry policy (reads
 //! retried, writes such as `post_webhooks_v0` not) or ends in a typed error; a pagination stream
 //! that meets a fault ends with an error carrying its resume position, and resuming from it
-//! yields every row exactly once. Backoff runs on tokio's paused clock; only the two timeout
-//! tests use real time (a 300 ms timeout).
+//! yields every row exactly once. Backoff runs on tokio's paused clock; only the three timeout
+//! tests wait in real time (a 300 ms timeout), the rest wait on nothing but their sockets.
 
 mod support;
 
