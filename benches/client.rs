@@ -8,6 +8,12 @@
 //! (f) the build script's time and a no-op rebuild. `-- --quick` (or `THEIRSTACK_BENCH_QUICK=1`)
 //! runs each measurement once with tiny sizes for CI. Targets are reported, never asserted: the
 //! binary exits 0 whatever the numbers, and non-zero only when a measurement could not be made.
+//!
+//! Options after `--`: `--quick`; `--only decode,page,python,callgrind,memory,lookahead,gzip,build`
+//! (a subset of sections); `--out DIR` (default `benches/out/`, or `target/bench-quick/` in
+//! quick mode), where `results.md` and `chart.svg` are written; `--dump-page FILE` writes one
+//! served page and stops. `--child memory|decode|page …` is how the harness re-executes itself
+//! (memory and instruction counts in fresh processes; `decode` is also a profiling aid).
 
 #![recursion_limit = "256"]
 
@@ -164,7 +170,20 @@ fn main() {
         runtime.block_on(per_page(&settings, &srv, r))
     });
     section("python", &mut |r| python(&settings, &srv, r));
-    section("callgrind", &mut |r| callgrind(&settings, &srv, r));
+    // Valgrind takes minutes on a debug build: quick mode leaves it out unless named in --only.
+    let explicit = args.iter().any(|a| a == "--only");
+    section("callgrind", &mut |r| {
+        if settings.quick && !explicit {
+            r.row(
+                "(a) instructions per page (callgrind)",
+                "skipped in quick mode".into(),
+                "",
+                "name it with `--only callgrind` to run it",
+            );
+            return Ok(());
+        }
+        callgrind(&settings, &srv, r)
+    });
     section("memory", &mut |r| memory_section(&settings, &srv, r));
     section("lookahead", &mut |r| {
         runtime.block_on(look_ahead(&settings, &srv, r))
@@ -1409,7 +1428,7 @@ fn build(settings: &Settings, report: &mut Report) -> Result<(), String> {
     let second = build_script::cargo_build()?;
     for (name, run) in [("first", &first), ("second", &second)] {
         report.row(
-            &format!("(f) `cargo build --lib -v`, {name} run"),
+            &format!("(f) `cargo build --lib -v` (same features), {name} run"),
             format!("{:.0}", run.wall_ms),
             "ms",
             &format!(

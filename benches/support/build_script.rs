@@ -3,7 +3,7 @@
 //! Rule: the compiled `build-script-build` that cargo made for this benchmark's profile is run
 //! directly, with only the variables it reads (`CARGO_MANIFEST_DIR`, `OUT_DIR`, and
 //! `THEIRSTACK_OPENAPI` when set), into a scratch `OUT_DIR`; the rebuild check runs
-//! `cargo build --lib -v` twice and reads cargo's own verdict (`Running …build-script-build`
+//! `cargo build --lib -v` (with this build's features) twice and reads cargo's own verdict (`Running …build-script-build`
 //! versus `Fresh theirstack`) for the second run.
 
 use std::path::{Path, PathBuf};
@@ -74,12 +74,38 @@ pub struct BuildRun {
     pub ok: bool,
 }
 
-/// Runs `cargo build --lib -v` (dev profile) in the crate.
+/// The crate features this benchmark was built with, so the rebuild check builds the same
+/// library (a different feature set would be a different build, not a no-op one).
+fn features() -> Vec<&'static str> {
+    let mut on = Vec::new();
+    if cfg!(feature = "rustls") {
+        on.push("rustls");
+    }
+    if cfg!(feature = "native-tls") {
+        on.push("native-tls");
+    }
+    if cfg!(feature = "sandbox") {
+        on.push("sandbox");
+    }
+    if cfg!(feature = "cli") {
+        on.push("cli");
+    }
+    on
+}
+
+/// Runs `cargo build --lib -v --no-default-features --features <this build's>` (dev profile).
 pub fn cargo_build() -> Result<BuildRun, String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let started = Instant::now();
     let output = Command::new(cargo)
-        .args(["build", "--lib", "-v"])
+        .args([
+            "build",
+            "--lib",
+            "-v",
+            "--no-default-features",
+            "--features",
+        ])
+        .arg(features().join(","))
         .env("CARGO_TERM_COLOR", "never")
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
