@@ -303,8 +303,15 @@ impl ClientBuilder {
 
 /// Validates a base URL and returns it without a trailing slash.
 fn checked_base_url(url: &str, allow_insecure_http: bool) -> Result<String> {
+    // Messages never repeat the input as given: it may hold credentials.
     let parsed = reqwest::Url::parse(url)
-        .map_err(|e| Error::invalid_input(format!("invalid base URL `{url}`: {e}")))?;
+        .map_err(|e| Error::invalid_input(format!("invalid base URL: {e}")))?;
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(Error::invalid_input(
+            "the base URL must not contain credentials",
+        ));
+    }
+    let shown = parsed.as_str().trim_end_matches('/').to_string();
     match parsed.scheme() {
         "https" => {}
         "http" => {
@@ -316,27 +323,22 @@ fn checked_base_url(url: &str, allow_insecure_http: bool) -> Result<String> {
             };
             if !loopback && !allow_insecure_http {
                 return Err(Error::invalid_input(format!(
-                    "refusing plain-http base URL `{url}`: the API key would travel unencrypted; use https, a loopback host, or allow_insecure_http(true)"
+                    "refusing plain-http base URL `{shown}`: the API key would travel unencrypted; use https, a loopback host, or allow_insecure_http(true)"
                 )));
             }
         }
         other => {
             return Err(Error::invalid_input(format!(
-                "base URL `{url}` has unsupported scheme `{other}`"
+                "base URL `{shown}` has unsupported scheme `{other}`"
             )));
         }
     }
-    if !parsed.username().is_empty() || parsed.password().is_some() {
+    if parsed.query().is_some() || parsed.fragment().is_some() {
         return Err(Error::invalid_input(
-            "the base URL must not contain credentials",
+            "the base URL must not have a query or fragment",
         ));
     }
-    if parsed.query().is_some() || parsed.fragment().is_some() {
-        return Err(Error::invalid_input(format!(
-            "base URL `{url}` must not have a query or fragment"
-        )));
-    }
-    Ok(parsed.as_str().trim_end_matches('/').to_string())
+    Ok(shown)
 }
 
 #[cfg(test)]
@@ -412,6 +414,12 @@ mod tests {
         assert!(checked_base_url("http://api.example.test", true).is_ok());
         assert!(checked_base_url("ftp://x", true).is_err());
         assert!(checked_base_url("not a url", true).is_err());
-        assert!(checked_base_url("https://user:pw@x.test", true).is_err());
+        let err = checked_base_url("http://user:s3cr3t@api.example.test", false).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid input: the base URL must not contain credentials"
+        );
+        let err = checked_base_url("http://user:s3cr3t@ho st", false).unwrap_err();
+        assert!(!err.to_string().contains("s3cr3t"), "{err}");
     }
 }

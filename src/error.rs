@@ -626,7 +626,7 @@ impl fmt::Display for Error {
             }
         }
         if let Some(path) = &i.json_path {
-            write!(f, " at {path}")?;
+            write!(f, " at {}", one_line(path, 200))?;
         }
         if let Some(message) = &i.message {
             write!(f, ": {}", one_line(message, 300))?;

@@ -610,25 +610,20 @@ async fn webhooks(client: &Client, global: &Global, command: args::WebhooksComma
             webhook_id,
             secret,
         } => {
-            let mut body = types::WebhookTest::builder()
-                .webhook_id(webhook_id)
-                .event_type(event_type.map(|t| types::WebhookEventType::from(t.as_str())));
-            if let Some(url) = url {
-                body = body.url(Some(
-                    url.try_into()
-                        .map_err(|e| Failure::Usage(format!("--url: {e}")))?,
-                ));
+            // Only the flags given are sent; the typed body checks them (and refuses a field
+            // the document in use does not have).
+            let mut body = serde_json::Map::new();
+            for (key, value) in [
+                ("url", url.map(Value::from)),
+                ("event_type", event_type.map(Value::from)),
+                ("webhook_id", webhook_id.map(Value::from)),
+                ("secret", secret.map(Value::from)),
+            ] {
+                if let Some(value) = value {
+                    body.insert(key.to_string(), value);
+                }
             }
-            if let Some(secret) = secret {
-                body = body.secret(Some(
-                    secret
-                        .try_into()
-                        .map_err(|e| Failure::Usage(format!("--secret: {e}")))?,
-                ));
-            }
-            let body: types::WebhookTest = body
-                .try_into()
-                .map_err(|e| Failure::Usage(format!("{e}")))?;
+            let body: types::WebhookTest = typed_body(Value::Object(body))?;
             emit_response(
                 global,
                 client.post_webhooks_test_v0().body(body).send().await?,
@@ -654,12 +649,14 @@ fn webhook_body<T: serde::de::DeserializeOwned>(f: args::WebhookFields) -> Resul
     if let Some(secret) = f.secret {
         body["secret"] = secret.into();
     }
-    serde_path_to_error::deserialize(body).map_err(|e| {
-        Failure::Usage(format!(
-            "--{}: {}",
-            e.path().to_string().replace('_', "-"),
-            e.inner()
-        ))
+    typed_body(body)
+}
+
+/// Reads a JSON body built from flags into its typed form; an error names the flag.
+fn typed_body<T: serde::de::DeserializeOwned>(body: Value) -> Result<T, Failure> {
+    serde_path_to_error::deserialize(body).map_err(|e| match e.path().to_string().as_str() {
+        "." => Failure::Usage(e.inner().to_string()),
+        path => Failure::Usage(format!("--{}: {}", path.replace('_', "-"), e.inner())),
     })
 }
 
