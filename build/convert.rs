@@ -145,8 +145,11 @@ fn for_each_description(root: &mut Map<String, Value>, f: &mut dyn FnMut(&mut St
             Value::Object(obj) => {
                 for (key, sub) in obj.iter_mut() {
                     match (key.as_str(), sub) {
-                        ("description" | "summary", Value::String(text)) if !in_properties => f(text),
-                        ("example" | "examples" | "default" | "enum" | "const", _) if !in_properties => {}
+                        ("description" | "summary", Value::String(text)) if !in_properties => {
+                            f(text)
+                        }
+                        ("example" | "examples" | "default" | "enum" | "const", _)
+                            if !in_properties => {}
                         (key, sub) => walk(sub, f, key == "properties" && !in_properties),
                     }
                 }
@@ -376,9 +379,10 @@ pub fn convert_schema(schema: &mut Value, ptr: &str) -> Result<()> {
     // Recurse into subschemas.
     for key in ["items", "additionalProperties", "not"] {
         if let Some(sub) = obj.get_mut(key)
-            && (sub.is_object() || key != "additionalProperties") {
-                convert_schema(sub, &format!("{ptr}/{key}"))?;
-            }
+            && (sub.is_object() || key != "additionalProperties")
+        {
+            convert_schema(sub, &format!("{ptr}/{key}"))?;
+        }
     }
     if let Some(props) = obj.get_mut("properties").and_then(Value::as_object_mut) {
         for (name, sub) in props.iter_mut() {
@@ -404,18 +408,20 @@ fn rule_titles(obj: &mut Map<String, Value>) {
 /// Rule "examples": the 3.1 `examples` array becomes the 3.0 `example` (its first element).
 fn rule_examples(obj: &mut Map<String, Value>) {
     if let Some(Value::Array(list)) = obj.remove("examples")
-        && let Some(first) = list.into_iter().next() {
-            obj.entry("example").or_insert(first);
-        }
+        && let Some(first) = list.into_iter().next()
+    {
+        obj.entry("example").or_insert(first);
+    }
 }
 
 /// Rule "const": `const: v` becomes the one-value enum `enum: [v]`, typed after `v`.
 fn rule_const(obj: &mut Map<String, Value>) {
     if let Some(value) = obj.remove("const") {
         if !obj.contains_key("type")
-            && let Some(t) = json_type_of(&value) {
-                obj.insert("type".into(), json!(t));
-            }
+            && let Some(t) = json_type_of(&value)
+        {
+            obj.insert("type".into(), json!(t));
+        }
         obj.insert("enum".into(), Value::Array(vec![value]));
     }
 }
@@ -673,9 +679,10 @@ fn rule_unions(obj: &mut Map<String, Value>) {
 /// becomes `{allOf: [{$ref}], default, ...}`.
 fn rule_ref_siblings(obj: &mut Map<String, Value>) {
     if obj.len() > 1
-        && let Some(reference) = obj.remove("$ref") {
-            obj.insert("allOf".into(), json!([{ "$ref": reference }]));
-        }
+        && let Some(reference) = obj.remove("$ref")
+    {
+        obj.insert("allOf".into(), json!([{ "$ref": reference }]));
+    }
 }
 
 /// Rule "prefixItems": a 2020-12 tuple becomes an array of untyped items with a fixed length.
@@ -775,9 +782,10 @@ fn rule_request_media(body: &mut Value, ptr: &str) -> Result<()> {
         return Ok(());
     };
     if content.len() > 1
-        && let Some(json_key) = content.keys().find(|k| is_json_media(k)).cloned() {
-            content.retain(|k, _| *k == json_key);
-        }
+        && let Some(json_key) = content.keys().find(|k| is_json_media(k)).cloned()
+    {
+        content.retain(|k, _| *k == json_key);
+    }
     if let Some(k) = content.keys().find(|k| k.starts_with("multipart/")) {
         return Err(refuse(
             &format!("{ptr}/content/{}", escape(k)),
@@ -805,9 +813,10 @@ fn rule_success_body(responses: &mut Map<String, Value>, ptr: &str) -> Result<()
         }
         if let Some(content) = response.get_mut("content").and_then(Value::as_object_mut) {
             if content.len() > 1
-                && let Some(json_key) = content.keys().find(|k| is_json_media(k)).cloned() {
-                    content.retain(|k, _| *k == json_key);
-                }
+                && let Some(json_key) = content.keys().find(|k| is_json_media(k)).cloned()
+            {
+                content.retain(|k, _| *k == json_key);
+            }
             let schema = content
                 .values()
                 .next()
@@ -820,13 +829,14 @@ fn rule_success_body(responses: &mut Map<String, Value>, ptr: &str) -> Result<()
         }
     }
     if let Some((first_code, first)) = bodies.first()
-        && let Some((code, _)) = bodies.iter().find(|(_, b)| b != first) {
-            return Err(refuse(
-                &format!("{ptr}/{}", escape(code)),
-                RULE_SUCCESS_BODY,
-                format!("success responses {first_code} and {code} have different bodies"),
-            ));
-        }
+        && let Some((code, _)) = bodies.iter().find(|(_, b)| b != first)
+    {
+        return Err(refuse(
+            &format!("{ptr}/{}", escape(code)),
+            RULE_SUCCESS_BODY,
+            format!("success responses {first_code} and {code} have different bodies"),
+        ));
+    }
     Ok(())
 }
 
@@ -912,36 +922,53 @@ fn untype_ambiguous_unions(root: &mut Map<String, Value>) {
         return;
     };
     let shape = |reference: &Value| -> Option<(BTreeSet<String>, BTreeSet<String>, bool)> {
-        let name = reference.get("$ref")?.as_str()?.strip_prefix("#/components/schemas/")?;
+        let name = reference
+            .get("$ref")?
+            .as_str()?
+            .strip_prefix("#/components/schemas/")?;
         let schema = schemas.get(name)?;
         if schema.get("type").is_some_and(|t| t != "object") || schema.get("properties").is_none() {
             return None;
         }
         let strings = |v: Option<&Value>| -> BTreeSet<String> {
             v.and_then(Value::as_array)
-                .map(|a| a.iter().filter_map(Value::as_str).map(String::from).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(Value::as_str)
+                        .map(String::from)
+                        .collect()
+                })
                 .unwrap_or_default()
         };
         let properties = schema["properties"].as_object()?.keys().cloned().collect();
         let closed = schema.get("additionalProperties") == Some(&json!(false));
         Some((strings(schema.get("required")), properties, closed))
     };
-    let refuses = |a: &(BTreeSet<String>, BTreeSet<String>, bool), b: &(BTreeSet<String>, BTreeSet<String>, bool)| {
+    let refuses = |a: &(BTreeSet<String>, BTreeSet<String>, bool),
+                   b: &(BTreeSet<String>, BTreeSet<String>, bool)| {
         !a.0.is_subset(&b.1) || (a.2 && !b.1.is_subset(&a.1))
     };
     visit_schemas_mut(root, &mut |obj: &mut Map<String, Value>| {
         let Some(Value::Array(members)) = obj.get("oneOf") else {
             return;
         };
-        let Some(mut shaped) = members.iter().map(|m| shape(m).map(|s| (m.clone(), s))).collect::<Option<Vec<_>>>() else {
+        let Some(mut shaped) = members
+            .iter()
+            .map(|m| shape(m).map(|s| (m.clone(), s)))
+            .collect::<Option<Vec<_>>>()
+        else {
             return;
         };
         shaped.sort_by_key(|(_, s)| std::cmp::Reverse(s.0.len()));
-        let ambiguous = (0..shaped.len()).any(|i| (i + 1..shaped.len()).any(|j| !refuses(&shaped[i].1, &shaped[j].1)));
+        let ambiguous = (0..shaped.len())
+            .any(|i| (i + 1..shaped.len()).any(|j| !refuses(&shaped[i].1, &shaped[j].1)));
         if ambiguous {
             obj.remove("oneOf");
         } else {
-            obj.insert("oneOf".into(), Value::Array(shaped.into_iter().map(|(m, _)| m).collect()));
+            obj.insert(
+                "oneOf".into(),
+                Value::Array(shaped.into_iter().map(|(m, _)| m).collect()),
+            );
         }
     });
 }
@@ -1051,9 +1078,10 @@ fn reachable(roots: &[Value], schemas: &Map<String, Value>) -> BTreeSet<String> 
         match value {
             Value::Object(obj) => {
                 if let Some(r) = obj.get("$ref").and_then(Value::as_str)
-                    && let Some(name) = r.strip_prefix("#/components/schemas/") {
-                        out.push(name.replace("~1", "/").replace("~0", "~"));
-                    }
+                    && let Some(name) = r.strip_prefix("#/components/schemas/")
+                {
+                    out.push(name.replace("~1", "/").replace("~0", "~"));
+                }
                 obj.values().for_each(|v| refs(v, out));
             }
             Value::Array(list) => list.iter().for_each(|v| refs(v, out)),
@@ -1065,9 +1093,10 @@ fn reachable(roots: &[Value], schemas: &Map<String, Value>) -> BTreeSet<String> 
     roots.iter().for_each(|r| refs(r, &mut todo));
     while let Some(name) = todo.pop() {
         if seen.insert(name.clone())
-            && let Some(schema) = schemas.get(&name) {
-                refs(schema, &mut todo);
-            }
+            && let Some(schema) = schemas.get(&name)
+        {
+            refs(schema, &mut todo);
+        }
     }
     seen
 }
@@ -1235,9 +1264,10 @@ fn visit_inline(
         visit_inline(items, &format!("{hint}_item"), false, hoist);
     }
     if let Some(extra) = obj.get_mut("additionalProperties")
-        && extra.is_object() {
-            visit_inline(extra, &format!("{hint}_value"), false, hoist);
-        }
+        && extra.is_object()
+    {
+        visit_inline(extra, &format!("{hint}_value"), false, hoist);
+    }
     for key in ["allOf", "anyOf", "oneOf"] {
         if let Some(list) = obj.get_mut(key).and_then(Value::as_array_mut) {
             for (i, sub) in list.iter_mut().enumerate() {
@@ -1758,7 +1788,10 @@ mod tests {
     #[test]
     fn integer_is_tried_before_number_in_a_type_array() {
         let s = converted_schema(json!({"type": ["number", "integer"]}));
-        assert_eq!(s, json!({"oneOf": [{"type": "integer"}, {"type": "number"}]}));
+        assert_eq!(
+            s,
+            json!({"oneOf": [{"type": "integer"}, {"type": "number"}]})
+        );
     }
 
     fn doc_with_union(members: Value, schemas: Value) -> Value {
@@ -1786,7 +1819,10 @@ mod tests {
             }),
         );
         let out = convert(&doc).unwrap();
-        assert_eq!(out["components"]["schemas"]["Holder"]["properties"]["value"], json!({}));
+        assert_eq!(
+            out["components"]["schemas"]["Holder"]["properties"]["value"],
+            json!({})
+        );
     }
 
     #[test]
@@ -1833,7 +1869,10 @@ mod tests {
         });
         let out = convert(&doc).unwrap();
         let schemas = &out["components"]["schemas"];
-        assert_eq!(schemas["Update"]["properties"]["once"], json!({"type": "boolean"}));
+        assert_eq!(
+            schemas["Update"]["properties"]["once"],
+            json!({"type": "boolean"})
+        );
         // Also used by a POST body: its defaults stay.
         assert_eq!(schemas["Shared"]["properties"]["once"]["default"], false);
     }
