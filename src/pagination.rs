@@ -19,6 +19,7 @@ use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::rate_limit::RateLimit;
 use crate::types;
+use futures::future::Either;
 use futures::stream::{self, FuturesOrdered, Stream, StreamExt};
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
@@ -297,12 +298,9 @@ impl<S: Source> Paginator<S> {
 
     /// The stream of rows (pages flattened).
     pub fn items(self) -> impl Stream<Item = Result<S::Item>> + Send + 'static {
-        self.pages().flat_map(|page| {
-            let items: Vec<Result<S::Item>> = match page {
-                Ok(page) => page.items.into_iter().map(Ok).collect(),
-                Err(e) => vec![Err(e)],
-            };
-            stream::iter(items)
+        self.pages().flat_map(|page| match page {
+            Ok(page) => Either::Left(stream::iter(page.items.into_iter().map(Ok))),
+            Err(e) => Either::Right(stream::once(std::future::ready(Err(e)))),
         })
     }
 
@@ -380,6 +378,46 @@ fn aligned_limit(offset: u64, want: u64) -> u64 {
 
 type Fetch<T> = Pin<Box<dyn Future<Output = (PageRequest, Result<RawPage<T>>)> + Send>>;
 
+/// A page request running as a task; dropping it (the stream stopped or was dropped) aborts
+/// the task.
+struct Spawned<T> {
+    task: tokio::task::JoinHandle<(PageRequest, Result<RawPage<T>>)>,
+    request: PageRequest,
+}
+
+impl<T: Send + 'static> Spawned<T> {
+    fn new(
+        runtime: &tokio::runtime::Handle,
+        fetch: impl Future<Output = (PageRequest, Result<RawPage<T>>)> + Send + 'static,
+        request: PageRequest,
+    ) -> Self {
+        Spawned {
+            task: runtime.spawn(fetch),
+            request,
+        }
+    }
+}
+
+impl<T> Future for Spawned<T> {
+    type Output = (PageRequest, Result<RawPage<T>>);
+
+    fn poll(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        let request = self.request;
+        Pin::new(&mut self.task)
+            .poll(cx)
+            .map(|joined| joined.unwrap_or_else(|e| (request, Err(Error::transport(e)))))
+    }
+}
+
+impl<T> Drop for Spawned<T> {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
 struct State<S: Source> {
     client: Client,
     source: S,
@@ -395,15 +433,31 @@ struct State<S: Source> {
 
 impl<S: Source> State<S> {
     fn fill(&mut self) {
-        // Until the first page is back, `total_results` is unknown: one request at a time.
-        let capacity = if self.first_seen { self.look_ahead } else { 1 };
+        // Without a cap, `total_results` is unknown until the first page is back: one request
+        // at a time until then. With a cap, every planned request is inside what the caller
+        // asked for, and one past the end costs nothing (an empty page), so the window opens
+        // at once.
+        let capped = self.planner.end.is_some() || self.planner.requests_left.is_some();
+        let capacity = if self.first_seen || capped {
+            self.look_ahead
+        } else {
+            1
+        };
         while self.in_flight.len() < capacity {
             let Some(request) = self.planner.next() else {
                 break;
             };
             let fetch = self.source.fetch(self.client.clone(), request);
-            self.in_flight
-                .push_back(Box::pin(async move { (request, fetch.await) }));
+            let fetch = async move { (request, fetch.await) };
+            // With look-ahead, each request runs as its own task, so pages are received and
+            // decoded on other workers while the consumer works through earlier ones.
+            match tokio::runtime::Handle::try_current() {
+                Ok(runtime) if self.look_ahead > 1 => {
+                    self.in_flight
+                        .push_back(Box::pin(Spawned::new(&runtime, fetch, request)));
+                }
+                _ => self.in_flight.push_back(Box::pin(fetch)),
+            }
         }
     }
 

@@ -125,6 +125,12 @@ async fn look_ahead_overlaps_requests_but_never_passes_total_or_caps() {
     offsets.dedup();
     assert_eq!(offsets.len(), 8, "no page requested twice");
     assert_eq!(fake.max_in_flight(), 3, "three requests overlapped");
+    // Without a cap the total is unknown until the first page is back: nothing else goes out
+    // before it.
+    let events = fake.events();
+    let second_arrives = events.iter().position(|e| *e == (100, true)).unwrap();
+    let first_answered = events.iter().position(|e| *e == (0, false)).unwrap();
+    assert!(first_answered < second_arrives, "{events:?}");
 
     let mut config = Config::new(10_000);
     config.latency = Duration::from_millis(20);
@@ -140,6 +146,13 @@ async fn look_ahead_overlaps_requests_but_never_passes_total_or_caps() {
     assert_eq!(rows.len(), 450);
     assert_eq!(fake.rows_served(), 450);
     assert_eq!(fake.seen().len(), 5);
+    // With a cap, every planned request is wanted: the window opens with the first request,
+    // so the third request arrives before the first is answered.
+    assert_eq!(fake.max_in_flight(), 3);
+    let events = fake.events();
+    let third_arrives = events.iter().position(|e| *e == (200, true)).unwrap();
+    let first_answered = events.iter().position(|e| *e == (0, false)).unwrap();
+    assert!(third_arrives < first_answered, "{events:?}");
 }
 
 #[tokio::test]

@@ -61,6 +61,8 @@ pub struct Seen {
 struct Shared {
     config: Mutex<Config>,
     seen: Mutex<Vec<Seen>>,
+    /// `(offset, true)` when a request arrives, `(offset, false)` when its answer is ready.
+    events: Mutex<Vec<(u64, bool)>>,
     in_flight: AtomicUsize,
     max_in_flight: AtomicUsize,
 }
@@ -76,6 +78,7 @@ impl FakeSearch {
         let shared = Arc::new(Shared {
             config: Mutex::new(config),
             seen: Mutex::new(Vec::new()),
+            events: Mutex::new(Vec::new()),
             in_flight: AtomicUsize::new(0),
             max_in_flight: AtomicUsize::new(0),
         });
@@ -90,6 +93,11 @@ impl FakeSearch {
 
     pub fn seen(&self) -> Vec<Seen> {
         self.shared.seen.lock().unwrap().clone()
+    }
+
+    /// Arrivals (`true`) and answers (`false`) by offset, in the order they happened.
+    pub fn events(&self) -> Vec<(u64, bool)> {
+        self.shared.events.lock().unwrap().clone()
     }
 
     pub fn max_in_flight(&self) -> usize {
@@ -111,6 +119,11 @@ async fn search(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
     let now = shared.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
     shared.max_in_flight.fetch_max(now, Ordering::SeqCst);
     let response = answer(&shared, &body).await;
+    let offset = serde_json::from_slice::<Value>(&body)
+        .ok()
+        .and_then(|v| v["offset"].as_u64())
+        .unwrap_or(0);
+    shared.events.lock().unwrap().push((offset, false));
     shared.in_flight.fetch_sub(1, Ordering::SeqCst);
     response
 }
@@ -120,6 +133,7 @@ async fn answer(shared: &Shared, body: &[u8]) -> Response {
     let field =
         |name: &str, default: u64| request.get(name).and_then(Value::as_u64).unwrap_or(default);
     let (page, offset, limit) = (field("page", 0), field("offset", 0), field("limit", 25));
+    shared.events.lock().unwrap().push((offset, true));
     let include_total = request
         .get("include_total_results")
         .and_then(Value::as_bool)
