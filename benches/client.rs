@@ -945,6 +945,8 @@ fn memory_section(
         Mode::OnePage,
         Mode::Stream,
         Mode::StreamLookAhead4,
+        Mode::BodyBytes,
+        Mode::BodyChunks,
     ];
     let mut peaks: Vec<Samples> = vec![Samples::default(); modes.len()];
     for _ in 0..settings.memory_runs {
@@ -957,8 +959,8 @@ fn memory_section(
             )?;
             let expected = match mode {
                 Mode::Idle => 1,
-                Mode::OnePage => settings.page_rows as u64,
-                _ => settings.stream_items,
+                Mode::OnePage | Mode::BodyBytes | Mode::BodyChunks => settings.page_rows as u64,
+                Mode::Stream | Mode::StreamLookAhead4 => settings.stream_items,
             };
             if r.rows != expected {
                 return Err(format!(
@@ -983,6 +985,9 @@ fn memory_section(
             "stream {} rows, `items()`, look-ahead 4",
             settings.stream_items
         ),
+        "plain reqwest, one body with `.bytes()`, not decoded".to_string(),
+        "plain reqwest, one body with `.chunk()` into a buffer sized from Content-Length"
+            .to_string(),
     ];
     for (k, name) in names.iter().enumerate() {
         let over = peaks[k].median() - idle;
@@ -992,7 +997,11 @@ fn memory_section(
                 "{over:.1} MiB over idle = {:.2}× the page's JSON size",
                 over * 1024.0 * 1024.0 / srv.page.len() as f64
             ),
-            _ => format!("{over:.1} MiB over idle = {:.2}× one page", over / one),
+            2 | 3 => format!("{over:.1} MiB over idle = {:.2}× one page", over / one),
+            _ => format!(
+                "{over:.1} MiB over idle = {:.2}× the body size",
+                over * 1024.0 * 1024.0 / srv.page.len() as f64
+            ),
         };
         report.row(
             &format!("(c) peak RSS (VmHWM): {name}"),
@@ -1094,12 +1103,14 @@ async fn pull_window(
     Ok(started.elapsed())
 }
 
-/// Runs [`pull_window`] with spawned requests on its own 2-worker runtime (on a scoped thread,
-/// with its own client, since connections belong to the runtime that opened them).
-fn spawned_windows(
+/// Pulls on a 2-worker runtime of its own (on a scoped thread, with its own client, since
+/// connections belong to the runtime that opened them): through the paginator
+/// (`paginator: true`) or through [`pull_window`] with one task per request.
+fn on_two_workers(
     settings: &Settings,
     base: &str,
     depths: &[usize],
+    paginator: bool,
 ) -> Result<Vec<Samples>, String> {
     std::thread::scope(|scope| {
         scope
@@ -1112,27 +1123,31 @@ fn spawned_windows(
                 runtime.block_on(async {
                     let client = memory::client(base);
                     let rows = settings.page_rows;
-                    pull_window(&client, rows, 4.min(settings.look_ahead_pages), 4, true).await?;
+                    let pages = settings.look_ahead_pages;
+                    let once = |depth: usize, pages: u64| {
+                        let client = client.clone();
+                        async move {
+                            if paginator {
+                                pull(&client, rows, pages, depth).await
+                            } else {
+                                pull_window(&client, rows, pages, depth, true).await
+                            }
+                        }
+                    };
+                    once(4, 4.min(pages)).await?;
                     let mut out = vec![Samples::default(); depths.len()];
                     for run in 0..settings.look_ahead_runs.div_ceil(2) {
                         for k in 0..depths.len() {
                             let d = (k + run) % depths.len();
-                            let t = pull_window(
-                                &client,
-                                rows,
-                                settings.look_ahead_pages,
-                                depths[d],
-                                true,
-                            )
-                            .await?;
-                            out[d].push_ms(t * 10 / settings.look_ahead_pages as u32);
+                            let t = once(depths[d], pages).await?;
+                            out[d].push_ms(t * 10 / pages as u32);
                         }
                     }
                     Ok(out)
                 })
             })
             .join()
-            .map_err(|_| "the spawned-window thread panicked".to_string())?
+            .map_err(|_| "the 2-worker thread panicked".to_string())?
     })
 }
 
@@ -1164,7 +1179,8 @@ async fn look_ahead(
             window[d].push_ms(t * 10 / settings.look_ahead_pages as u32);
         }
     }
-    let spawned = spawned_windows(settings, &base, &depths)?;
+    let spawned = on_two_workers(settings, &base, &depths, false)?;
+    let paginator_mt = on_two_workers(settings, &base, &depths, true)?;
     if settings.look_ahead_long_pages > 0 {
         for run in 0..settings.look_ahead_runs.div_ceil(2) {
             for k in 0..depths.len() {
@@ -1178,7 +1194,7 @@ async fn look_ahead(
     for (k, depth) in depths.iter().enumerate() {
         report.row(
             &format!(
-                "(d) look-ahead {depth}: wall time per 10 pages, {}-page pull, {lat} ms latency",
+                "(d) look-ahead {depth} on a one-thread runtime: wall time per 10 pages, {}-page pull, {lat} ms latency",
                 settings.look_ahead_pages
             ),
             short[k].show(0),
@@ -1193,7 +1209,7 @@ async fn look_ahead(
         for (k, depth) in depths.iter().enumerate() {
             report.row(
                 &format!(
-                    "(d) look-ahead {depth}: per 10 pages of a {}-page pull",
+                    "(d) look-ahead {depth} on a one-thread runtime: per 10 pages of a {}-page pull",
                     settings.look_ahead_long_pages
                 ),
                 long[k].show(0),
@@ -1233,6 +1249,20 @@ async fn look_ahead(
             ),
         );
     }
+    for (k, depth) in depths.iter().enumerate() {
+        report.row(
+            &format!(
+                "(d) look-ahead {depth} on a 2-worker runtime: wall time per 10 pages, {}-page pull",
+                settings.look_ahead_pages
+            ),
+            paginator_mt[k].show(0),
+            "ms",
+            &format!(
+                "{:.2}× faster than its depth 1; the paginator, as under `#[tokio::main]`",
+                paginator_mt[0].median() / paginator_mt[k].median()
+            ),
+        );
+    }
     // Paired: depth 1 over depth k within the same round (rounds rotate the order), which
     // cancels the machine's slow load drifts.
     for (k, depth) in depths.iter().enumerate().skip(1) {
@@ -1264,21 +1294,25 @@ async fn look_ahead(
         "(d) depth 2 ≥ 1.8× faster than depth 1",
         "≥ 1.8×",
         format!(
-            "{speedup:.2}× on a {}-page pull{steady}",
-            settings.look_ahead_pages
+            "{speedup:.2}× on a {}-page pull, one-thread runtime{steady}; {:.2}× on a 2-worker runtime",
+            settings.look_ahead_pages,
+            paginator_mt[0].median() / paginator_mt[1].median()
         ),
         speedup >= 1.8,
     );
     report.depths = depths.to_vec();
     report.look_ahead.push(Series {
-        name: format!("paginator, {}-page pull", settings.look_ahead_pages),
+        name: format!(
+            "paginator on a one-thread runtime, {}-page pull",
+            settings.look_ahead_pages
+        ),
         color: "#5b8def",
         bars: short,
     });
     if settings.look_ahead_long_pages > 0 {
         report.look_ahead.push(Series {
             name: format!(
-                "paginator, per 10 pages of a {}-page pull",
+                "paginator on a one-thread runtime, per 10 pages of a {}-page pull",
                 settings.look_ahead_long_pages
             ),
             color: "#e8743b",
@@ -1286,14 +1320,17 @@ async fn look_ahead(
         });
     }
     report.look_ahead.push(Series {
-        name: "prototype: window open from the first request".into(),
-        color: "#9e9e9e",
-        bars: window,
+        name: format!(
+            "paginator on a 2-worker runtime, {}-page pull",
+            settings.look_ahead_pages
+        ),
+        color: "#7b5ea7",
+        bars: paginator_mt,
     });
     report.look_ahead.push(Series {
-        name: "prototype: same, one task per request (decode on another worker)".into(),
-        color: "#7b5ea7",
-        bars: spawned,
+        name: "prototype: window of requests open from the first one (public API)".into(),
+        color: "#9e9e9e",
+        bars: window,
     });
     Ok(())
 }

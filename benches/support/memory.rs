@@ -21,6 +21,11 @@ pub enum Mode {
     Stream,
     /// The same with `look_ahead(4)`.
     StreamLookAhead4,
+    /// Plain reqwest: one page's body with `.bytes()`, held, not decoded.
+    BodyBytes,
+    /// Plain reqwest: one page's body read with `.chunk()` into a buffer sized from
+    /// `Content-Length`, held, not decoded.
+    BodyChunks,
 }
 
 impl Mode {
@@ -31,6 +36,8 @@ impl Mode {
             Mode::OnePage => "one-page",
             Mode::Stream => "stream",
             Mode::StreamLookAhead4 => "stream-la4",
+            Mode::BodyBytes => "body-bytes",
+            Mode::BodyChunks => "body-chunks",
         }
     }
 
@@ -40,6 +47,8 @@ impl Mode {
             Mode::OnePage,
             Mode::Stream,
             Mode::StreamLookAhead4,
+            Mode::BodyBytes,
+            Mode::BodyChunks,
         ]
         .into_iter()
         .find(|m| m.name() == s)
@@ -114,6 +123,30 @@ pub fn child_main(args: &[String]) {
                 let rows = page.data.len() as u64;
                 std::hint::black_box(&page);
                 rows
+            }
+            Mode::BodyBytes | Mode::BodyChunks => {
+                let mut body = filters();
+                body.limit = std::num::NonZeroU64::new(page_rows).expect("non-zero");
+                let mut response = reqwest::Client::new()
+                    .post(format!("{base_url}/v1/jobs/search"))
+                    .json(&body)
+                    .send()
+                    .await
+                    .expect("response");
+                let bytes = if mode == Mode::BodyBytes {
+                    response.bytes().await.expect("body")
+                } else {
+                    let size = response.content_length().unwrap_or(0) as usize;
+                    let mut buf = bytes::BytesMut::with_capacity(size);
+                    while let Some(chunk) = response.chunk().await.expect("chunk") {
+                        buf.extend_from_slice(&chunk);
+                    }
+                    buf.freeze()
+                };
+                std::hint::black_box(&bytes);
+                // Rows, counted without decoding: `job_title` appears once per row.
+                let key = b"\"job_title\":";
+                bytes.windows(key.len()).filter(|w| w == key).count() as u64
             }
             Mode::Stream | Mode::StreamLookAhead4 => {
                 let depth = if mode == Mode::Stream { 1 } else { 4 };
