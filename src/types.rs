@@ -45,7 +45,9 @@ fn saved_search_filters(
     body: &serde_json::Value,
 ) -> Result<SavedSearchFilters, serde_json::Error> {
     Ok(match kind {
-        SavedSearchType::Jobs => SavedSearchFilters::Jobs(Box::new(serde_json::from_value(body.clone())?)),
+        SavedSearchType::Jobs => {
+            SavedSearchFilters::Jobs(Box::new(serde_json::from_value(body.clone())?))
+        }
         SavedSearchType::Companies => {
             SavedSearchFilters::Companies(Box::new(serde_json::from_value(body.clone())?))
         }

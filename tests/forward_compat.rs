@@ -115,11 +115,21 @@ struct TypedSavedSearch<T> {
 }
 
 trait SavedSearchLike: DeserializeOwned + serde::Serialize {
-    fn split(self) -> (Self, Result<theirstack::types::SavedSearchFilters, serde_json::Error>);
+    fn split(
+        self,
+    ) -> (
+        Self,
+        Result<theirstack::types::SavedSearchFilters, serde_json::Error>,
+    );
 }
 
 impl SavedSearchLike for theirstack::types::SavedSearchResponseV1 {
-    fn split(mut self) -> (Self, Result<theirstack::types::SavedSearchFilters, serde_json::Error>) {
+    fn split(
+        mut self,
+    ) -> (
+        Self,
+        Result<theirstack::types::SavedSearchFilters, serde_json::Error>,
+    ) {
         let filters = self.filters();
         self.body = Value::Null;
         (self, filters)
@@ -127,7 +137,12 @@ impl SavedSearchLike for theirstack::types::SavedSearchResponseV1 {
 }
 
 impl SavedSearchLike for theirstack::types::SavedSearch {
-    fn split(mut self) -> (Self, Result<theirstack::types::SavedSearchFilters, serde_json::Error>) {
+    fn split(
+        mut self,
+    ) -> (
+        Self,
+        Result<theirstack::types::SavedSearchFilters, serde_json::Error>,
+    ) {
         let filters = self.filters();
         self.body = Value::Null;
         (self, filters)
