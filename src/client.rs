@@ -76,7 +76,7 @@ pub struct Shared(pub(crate) Arc<SharedInner>);
 
 pub(crate) struct SharedInner {
     pub(crate) authorization: HeaderValue,
-    pub(crate) user_agent: Option<HeaderValue>,
+    pub(crate) user_agent: HeaderValue,
     pub(crate) retry: RetryPolicy,
     pub(crate) max_pacing_wait: Duration,
     pub(crate) pacer: Pacer,
@@ -290,7 +290,7 @@ impl ClientBuilder {
         };
         let shared = Shared(Arc::new(SharedInner {
             authorization: key.bearer()?,
-            user_agent: Some(user_agent),
+            user_agent,
             retry: self.retry.unwrap_or_default(),
             max_pacing_wait: self.max_pacing_wait.unwrap_or(DEFAULT_MAX_PACING_WAIT),
             pacer: Pacer::default(),

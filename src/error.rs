@@ -13,6 +13,9 @@ use reqwest::header::{HeaderMap, HeaderName};
 use serde_json::Value;
 use std::fmt;
 
+/// Most bytes of an error body the client reads; the rest is not downloaded.
+pub const ERROR_BODY_LIMIT: usize = 64 * 1024;
+
 /// Longest body excerpt an error keeps, in bytes.
 pub const BODY_EXCERPT_LIMIT: usize = 2048;
 

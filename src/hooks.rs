@@ -9,7 +9,7 @@
 //! its operation id, attempts, status, request id and waits.
 
 use crate::client::{Shared, SharedInner};
-use crate::error::RAW_BODY_MARKER;
+use crate::error::{ERROR_BODY_LIMIT, RAW_BODY_MARKER};
 use crate::generated::Client as Api;
 use crate::rate_limit::{EndpointGroup, RateLimit, SEARCH_OPERATIONS};
 use crate::retry::{self, Attempt, Decision, Outcome};
@@ -19,9 +19,6 @@ use reqwest::header::{AUTHORIZATION, CONTENT_LENGTH, HeaderValue, USER_AGENT};
 use reqwest::{Method, Request, Response};
 use std::time::{Duration, SystemTime};
 use tracing::Instrument;
-
-/// Most bytes of an error body the client reads; the rest is not downloaded.
-pub const ERROR_BODY_LIMIT: usize = 64 * 1024;
 
 /// Whether an operation only reads: every GET, and the three search POSTs.
 pub(crate) fn is_read_only(method: &Method, operation_id: &str) -> bool {
@@ -42,9 +39,9 @@ impl ClientHooks<Shared> for Api {
         // The generated code adds the document's version as `api-version`; TheirStack does not
         // document such a header, so it is not sent.
         request.headers_mut().remove("api-version");
-        if let Some(agent) = &shared.user_agent {
-            request.headers_mut().insert(USER_AGENT, agent.clone());
-        }
+        request
+            .headers_mut()
+            .insert(USER_AGENT, shared.user_agent.clone());
         Ok(())
     }
 

@@ -497,8 +497,8 @@ async fn an_absurd_rate_limit_reset_neither_panics_nor_blocks() {
 // An error body of tens of megabytes
 
 const TWENTY_MB: usize = 20 * 1024 * 1024;
-/// What `theirstack::hooks` reads of an error body at most.
-const ERROR_BODY_LIMIT: usize = 64 * 1024;
+/// What the client reads of an error body at most.
+use theirstack::error::ERROR_BODY_LIMIT;
 
 #[tokio::test]
 async fn a_20_mb_html_error_body_is_cut_to_an_excerpt_and_the_connection_dropped() {
