@@ -95,6 +95,23 @@ pub struct RawPage<T> {
     pub headers: HeaderMap,
 }
 
+impl<T> RawPage<T> {
+    /// A page from a response whose body splits into rows and, for searches, metadata.
+    fn of<R>(
+        response: crate::ResponseValue<R>,
+        rows: impl FnOnce(R) -> (Vec<T>, Option<types::Metadata>),
+    ) -> RawPage<T> {
+        let (status, headers) = (response.status(), response.headers().clone());
+        let (items, metadata) = rows(response.into_inner());
+        RawPage {
+            items,
+            metadata,
+            status,
+            headers,
+        }
+    }
+}
+
 /// An identity of a row, to notice a page that repeats the previous one.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum RowKey {
@@ -595,9 +612,7 @@ macro_rules! search_source {
                 body.include_total_results = request.include_total;
                 async move {
                     let response = client.$send().body(body).send().await?;
-                    let (status, headers) = (response.status(), response.headers().clone());
-                    let types::$response { metadata, data } = response.into_inner();
-                    Ok(RawPage { items: data, metadata: Some(metadata), status, headers })
+                    Ok(RawPage::of(response, |r: types::$response| (r.data, Some(r.metadata))))
                 }
             }
 
@@ -723,14 +738,7 @@ impl Source for Technographics {
         body.include_total_results = Some(request.include_total);
         async move {
             let response = client.technographics_v1().body(body).send().await?;
-            let (status, headers) = (response.status(), response.headers().clone());
-            let types::CompanyTechDetailsResponse { metadata, data } = response.into_inner();
-            Ok(RawPage {
-                items: data,
-                metadata: Some(metadata),
-                status,
-                headers,
-            })
+            Ok(RawPage::of(response, |r| (r.data, Some(r.metadata))))
         }
     }
 
@@ -773,13 +781,7 @@ impl Source for WebhookEvents {
                 call = call.status(status);
             }
             let response = call.send().await?;
-            let (status, headers) = (response.status(), response.headers().clone());
-            Ok(RawPage {
-                items: response.into_inner(),
-                metadata: None,
-                status,
-                headers,
-            })
+            Ok(RawPage::of(response, |rows| (rows, None)))
         }
     }
 
@@ -827,13 +829,7 @@ impl Source for CatalogLocations {
                 call = call.country_code(country_code);
             }
             let response = call.send().await?;
-            let (status, headers) = (response.status(), response.headers().clone());
-            Ok(RawPage {
-                items: response.into_inner(),
-                metadata: None,
-                status,
-                headers,
-            })
+            Ok(RawPage::of(response, |rows| (rows, None)))
         }
     }
 
@@ -878,13 +874,7 @@ impl Source for CatalogTechnologies {
                 call = call.category_slug(slug);
             }
             let response = call.send().await?;
-            let (status, headers) = (response.status(), response.headers().clone());
-            Ok(RawPage {
-                items: response.into_inner(),
-                metadata: None,
-                status,
-                headers,
-            })
+            Ok(RawPage::of(response, |rows| (rows, None)))
         }
     }
 
@@ -924,13 +914,7 @@ impl Source for CatalogIndustries {
                 call = call.industry(industry);
             }
             let response = call.send().await?;
-            let (status, headers) = (response.status(), response.headers().clone());
-            Ok(RawPage {
-                items: response.into_inner().data,
-                metadata: None,
-                status,
-                headers,
-            })
+            Ok(RawPage::of(response, |r| (r.data, None)))
         }
     }
 
@@ -974,13 +958,7 @@ impl Source for CompanyListCompanies {
                 .limit(limit_of(request))
                 .send()
                 .await?;
-            let (status, headers) = (response.status(), response.headers().clone());
-            Ok(RawPage {
-                items: response.into_inner(),
-                metadata: None,
-                status,
-                headers,
-            })
+            Ok(RawPage::of(response, |rows| (rows, None)))
         }
     }
 
