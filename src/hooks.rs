@@ -142,8 +142,11 @@ async fn send_with_retries(
             _ => {
                 span.record("attempts", number);
                 span.record("waited_ms", waited.as_millis() as u64);
-                if let Err(e) = &result {
-                    tracing::debug!(error = %e, "request failed");
+                // One event per request with its outcome, inside the span (which carries the
+                // fields); the span itself may close later, when the connection does.
+                match &result {
+                    Ok(_) => tracing::debug!("request done"),
+                    Err(e) => tracing::debug!(error = %e, "request failed"),
                 }
                 return result;
             }

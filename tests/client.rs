@@ -3,9 +3,8 @@
 
 mod support;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 use support::scripted::{Action, ScriptedServer};
+use support::tracing_capture::Captured;
 use theirstack::{ApiKey, Client, ErrorKind, RetryPolicy};
 
 const KEY: &str = "sk_live_ZX81spectrum";
@@ -101,37 +100,12 @@ async fn a_caller_supplied_reqwest_client_still_sends_key_and_user_agent() {
     assert_eq!(request.header("user-agent"), Some("pipeline/2.1"));
 }
 
-/// A `tracing` writer that collects everything into a buffer.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
-    type Writer = Captured;
-    fn make_writer(&'a self) -> Captured {
-        self.clone()
-    }
-}
-
 #[tokio::test(start_paused = true)]
 async fn every_request_is_traced_without_the_key() {
     let captured = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(captured.clone())
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let _guard = tracing::subscriber::set_default(
+        captured.subscriber(tracing_subscriber::fmt::format::FmtSpan::NONE),
+    );
 
     let server = ScriptedServer::start(vec![
         Action::raw(503, &[("retry-after", "2")], "busy"),
@@ -147,10 +121,10 @@ async fn every_request_is_traced_without_the_key() {
     let client = support::client_for_url(&server.base_url, RetryPolicy::default());
     client.get_webhooks_v0().send().await.unwrap();
 
-    let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
-    let close = text
+    let text = captured.text();
+    let done = text
         .lines()
-        .find(|l| l.contains("theirstack.request") && l.contains("close"))
+        .find(|l| l.contains("theirstack.request") && l.contains("request done"))
         .unwrap_or_else(|| panic!("{text}"));
     for field in [
         "operation_id=\"get_webhooks_v0\"",
@@ -159,7 +133,7 @@ async fn every_request_is_traced_without_the_key() {
         "request_id=\"req-777\"",
         "waited_ms=2000",
     ] {
-        assert!(close.contains(field), "missing {field} in {close}");
+        assert!(done.contains(field), "missing {field} in {done}");
     }
     assert!(text.contains("retrying"), "{text}");
     assert!(!text.contains(support::TEST_KEY), "{text}");

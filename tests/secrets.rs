@@ -9,10 +9,10 @@ mod support;
 
 use futures::StreamExt;
 use serde_json::json;
-use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use support::faults::{Fault, FaultServer};
+use support::tracing_capture::Captured;
 use theirstack::types::JobSearchFiltersInput;
 use theirstack::{ApiKey, Client, Error, ErrorKind, RetryPolicy};
 
@@ -243,37 +243,12 @@ async fn error_responses_do_not_contain_the_key() {
 // ---------------------------------------------------------------------------------------------
 // tracing output
 
-/// A `tracing` writer that collects everything into a buffer.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
-    type Writer = Captured;
-    fn make_writer(&'a self) -> Captured {
-        self.clone()
-    }
-}
-
 #[tokio::test(start_paused = true)]
 async fn trace_output_never_shows_the_key() {
     let captured = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(captured.clone())
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::FULL)
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let _guard = tracing::subscriber::set_default(
+        captured.subscriber(tracing_subscriber::fmt::format::FmtSpan::FULL),
+    );
 
     let server = FaultServer::script(vec![
         // A retried search.
@@ -315,7 +290,7 @@ async fn trace_output_never_shows_the_key() {
     assert_eq!(pages.len(), 2);
     assert_eq!(server.requests().len(), 6);
 
-    let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let text = captured.text();
     // The capture saw the requests, so the absence of the key is meaningful.
     for expected in [
         "theirstack.request",

@@ -5,6 +5,7 @@
 pub mod fake_search;
 pub mod faults;
 pub mod scripted;
+pub mod tracing_capture;
 
 use httpmock::MockServer;
 use theirstack::{Client, RetryPolicy};

@@ -1,0 +1,48 @@
+//! Captures `tracing` output in memory, to check what the client logs.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+/// A `tracing` writer that collects everything into a buffer.
+#[derive(Clone, Default)]
+pub struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Captured {
+    /// Everything written so far.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+
+    /// A subscriber that writes every event and span at TRACE level here, with the given span
+    /// events. Install it with `tracing::subscriber::set_default`.
+    pub fn subscriber(
+        &self,
+        spans: tracing_subscriber::fmt::format::FmtSpan,
+    ) -> impl tracing::Subscriber + Send + Sync + use<> {
+        tracing_subscriber::fmt()
+            .with_writer(self.clone())
+            .with_max_level(tracing::Level::TRACE)
+            .with_span_events(spans)
+            .with_ansi(false)
+            .finish()
+    }
+}
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
+    type Writer = Captured;
+
+    fn make_writer(&'a self) -> Captured {
+        self.clone()
+    }
+}
