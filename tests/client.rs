@@ -102,10 +102,7 @@ async fn a_caller_supplied_reqwest_client_still_sends_key_and_user_agent() {
 
 #[tokio::test(start_paused = true)]
 async fn every_request_is_traced_without_the_key() {
-    let captured = Captured::default();
-    let _guard = tracing::subscriber::set_default(
-        captured.subscriber(tracing_subscriber::fmt::format::FmtSpan::NONE),
-    );
+    let captured = Captured::global();
 
     let server = ScriptedServer::start(vec![
         Action::raw(503, &[("retry-after", "2")], "busy"),
@@ -124,7 +121,7 @@ async fn every_request_is_traced_without_the_key() {
     let text = captured.text();
     let done = text
         .lines()
-        .find(|l| l.contains("theirstack.request") && l.contains("request done"))
+        .find(|l| l.contains("request done") && l.contains("req-777"))
         .unwrap_or_else(|| panic!("{text}"));
     for field in [
         "operation_id=\"get_webhooks_v0\"",

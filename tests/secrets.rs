@@ -245,10 +245,7 @@ async fn error_responses_do_not_contain_the_key() {
 
 #[tokio::test(start_paused = true)]
 async fn trace_output_never_shows_the_key() {
-    let captured = Captured::default();
-    let _guard = tracing::subscriber::set_default(
-        captured.subscriber(tracing_subscriber::fmt::format::FmtSpan::FULL),
-    );
+    let captured = Captured::global();
 
     let server = FaultServer::script(vec![
         // A retried search.

@@ -1,21 +1,39 @@
 //! Captures `tracing` output in memory, to check what the client logs.
+//!
+//! One process-wide subscriber: a thread-local one (`set_default`) can miss events when another
+//! test thread reaches a callsite first and tracing caches that nobody listens there.
 
 use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// A `tracing` writer that collects everything into a buffer.
 #[derive(Clone, Default)]
 pub struct Captured(Arc<Mutex<Vec<u8>>>);
 
 impl Captured {
+    /// The capture behind the process-wide subscriber, installed on first use: every event and
+    /// span at TRACE level, with span events. Tests in one binary share it, so each test looks
+    /// for lines with values of its own.
+    pub fn global() -> &'static Captured {
+        static GLOBAL: OnceLock<Captured> = OnceLock::new();
+        GLOBAL.get_or_init(|| {
+            let captured = Captured::default();
+            let subscriber = captured.subscriber(tracing_subscriber::fmt::format::FmtSpan::FULL);
+            tracing::subscriber::set_global_default(subscriber)
+                .expect("no other global subscriber in this test binary");
+            tracing::callsite::rebuild_interest_cache();
+            captured
+        })
+    }
+
     /// Everything written so far.
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
     }
 
     /// A subscriber that writes every event and span at TRACE level here, with the given span
-    /// events. Install it with `tracing::subscriber::set_default`.
-    pub fn subscriber(
+    /// events.
+    fn subscriber(
         &self,
         spans: tracing_subscriber::fmt::format::FmtSpan,
     ) -> impl tracing::Subscriber + Send + Sync + use<> {
