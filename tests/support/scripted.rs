@@ -113,7 +113,8 @@ impl ScriptedServer {
     }
 }
 
-fn read_request(stream: &mut TcpStream) -> Option<Received> {
+/// Reads one request (head and `Content-Length` body) from a connection.
+pub fn read_request(stream: &mut TcpStream) -> Option<Received> {
     stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
     let mut buf = Vec::new();
     let mut chunk = [0u8; 4096];
@@ -156,7 +157,8 @@ fn read_request(stream: &mut TcpStream) -> Option<Received> {
     })
 }
 
-fn reason(status: u16) -> &'static str {
+/// The reason phrase of a status, for a status line.
+pub fn reason(status: u16) -> &'static str {
     reqwest::StatusCode::from_u16(status)
         .ok()
         .and_then(|s| s.canonical_reason())
