@@ -511,6 +511,45 @@ fn mock_server() -> httpmock::MockServer {
         when.method(httpmock::Method::GET).path("/v0/company_lists");
         then.status(200).json_body(serde_json::json!([]));
     });
+    let list = serde_json::json!({"id": 31, "name": "Targets", "created_at": "2026-02-01T09:00:00Z", "companies_count": 1});
+    server.mock(|when, then| {
+        when.method(httpmock::Method::GET)
+            .path("/v0/company_lists/31");
+        then.status(200).json_body(list.clone());
+    });
+    server.mock(|when, then| {
+        when.method(httpmock::Method::POST)
+            .path("/v0/company_lists")
+            .json_body(serde_json::json!({"name": "Targets"}));
+        then.status(200).json_body(list.clone());
+    });
+    server.mock(|when, then| {
+        when.method(httpmock::Method::GET).path("/v0/company_lists/31/companies");
+        then.status(200).json_body(serde_json::json!([{"company_name": "Acme", "added_at": "2026-02-01T10:00:00Z",
+            "revealed_at": "2026-02-01T10:00:00Z", "company_object": {"id": "acme", "name": "Acme"}}]));
+    });
+    server.mock(|when, then| {
+        when.method(httpmock::Method::GET).path("/v1/catalog/technologies/categories");
+        then.status(200).json_body(serde_json::json!({"data": [
+            {"name": "Data", "slug": "data", "number_of_companies": 10, "number_of_technologies": 4},
+            {"name": "DevOps", "slug": "devops", "number_of_companies": 7, "number_of_technologies": 3}
+        ], "metadata": {"total_results": 2}}));
+    });
+    server.mock(|when, then| {
+        when.method(httpmock::Method::GET).path("/v1/catalog/technologies/subcategories").query_param("category_slug", "data");
+        then.status(200).json_body(serde_json::json!({"data": [
+            {"name": "Warehouses", "slug": "data-warehouses", "category_slug": "data", "number_of_companies": 5,
+             "number_of_technologies": 2, "technologies": [{"name": "Snowflake", "slug": "snowflake"}]}
+        ], "metadata": {"total_results": 1}}));
+    });
+    server.mock(|when, then| {
+        when.method(httpmock::Method::GET).path("/v0/catalog/jobs_companies_per_job_country_code");
+        then.status(200).json_body(serde_json::json!({"data": [{"country": "Spain", "iso2": "ES", "num_jobs": 900, "num_companies": 80}], "metadata": {"total_results": 1}}));
+    });
+    server.mock(|when, then| {
+        when.method(httpmock::Method::GET).path("/v0/catalog/companies_per_company_country_code");
+        then.status(200).json_body(serde_json::json!({"data": [{"country": "Spain", "iso2": "ES", "num_companies": 80}], "metadata": {"total_results": 1}}));
+    });
     server
 }
 
@@ -538,6 +577,61 @@ fn catalog_and_company_lists_from_the_command_line() {
     assert_eq!(locations[0]["id"], 4671654);
     let lists = ok_json(cli().args(["company-lists", "list"]));
     assert_eq!(lists, serde_json::json!([]));
+    assert_eq!(
+        ok_json(cli().args(["company-lists", "get", "31"]))["name"],
+        "Targets"
+    );
+    assert_eq!(
+        ok_json(cli().args(["company-lists", "create", "--name", "Targets"]))["id"],
+        31
+    );
+    let members = ok_json(cli().args(["company-lists", "companies", "31"]));
+    assert_eq!(members[0]["company_object"]["id"], "acme");
+
+    // `{data, metadata}` envelopes print whole as json, and as their rows in csv and ndjson.
+    let categories = ok_json(cli().args(["catalog", "categories"]));
+    assert_eq!(categories["metadata"]["total_results"], 2);
+    let (code, stdout, _) = run(cli().args([
+        "catalog",
+        "categories",
+        "--format",
+        "csv",
+        "--columns",
+        "slug,number_of_companies",
+    ]));
+    assert_eq!(
+        (code, stdout.as_str()),
+        (0, "slug,number_of_companies\ndata,10\ndevops,7\n")
+    );
+    let (code, stdout, _) = run(cli().args([
+        "catalog",
+        "subcategories",
+        "--category",
+        "data",
+        "--format",
+        "ndjson",
+    ]));
+    assert_eq!(code, 0);
+    let row: Value = serde_json::from_str(stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(row["technologies"][0]["slug"], "snowflake");
+    let (code, stdout, _) = run(cli().args([
+        "catalog",
+        "job-countries",
+        "--format",
+        "csv",
+        "--columns",
+        "iso2,num_jobs",
+    ]));
+    assert_eq!((code, stdout.as_str()), (0, "iso2,num_jobs\nES,900\n"));
+    let (code, stdout, _) = run(cli().args([
+        "catalog",
+        "company-countries",
+        "--format",
+        "csv",
+        "--columns",
+        "iso2,num_companies",
+    ]));
+    assert_eq!((code, stdout.as_str()), (0, "iso2,num_companies\nES,80\n"));
 }
 
 #[test]
@@ -829,4 +923,42 @@ fn the_key_from_the_environment_is_used_and_never_printed() {
     let (code, stdout, _) = run(&mut cmd);
     assert_eq!(code, 0);
     assert!(stdout.contains("--api-key"));
+}
+
+#[test]
+fn the_sandbox_command_serves_the_api_until_stopped() {
+    let bin = assert_cmd::cargo::cargo_bin("theirstack");
+    let mut child = std::process::Command::new(bin)
+        .env_remove("THEIRSTACK_API_KEY")
+        .args(["sandbox", "--port", "0", "--seed", "7"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut exports = std::collections::HashMap::new();
+    while exports.len() < 2 {
+        let line = lines
+            .next()
+            .expect("the sandbox prints its address and key")
+            .unwrap();
+        if let Some((name, value)) = line.strip_prefix("export ").and_then(|l| l.split_once('=')) {
+            exports.insert(name.to_string(), value.to_string());
+        }
+    }
+    // Another program (here the CLI itself) uses it through the printed variables.
+    let mut cmd = Command::cargo_bin("theirstack").unwrap();
+    cmd.env("THEIRSTACK_BASE_URL", &exports["THEIRSTACK_BASE_URL"])
+        .env("THEIRSTACK_API_KEY", &exports["THEIRSTACK_API_KEY"])
+        .args(["jobs", "count", "--max-age-days", "7"]);
+    let count = cmd.timeout(Duration::from_secs(30)).output().unwrap();
+    assert!(
+        count.status.success(),
+        "{}",
+        String::from_utf8_lossy(&count.stderr)
+    );
+    let count: Value = serde_json::from_slice(&count.stdout).unwrap();
+    assert!(count["total_results"].as_u64().unwrap() > 0);
+    child.kill().unwrap();
+    child.wait().unwrap();
 }

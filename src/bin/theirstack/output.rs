@@ -100,31 +100,31 @@ impl<W: Write> RowWriter<W> {
     }
 }
 
-/// Writes one value: an array as rows, anything else as a single document (or csv row).
+/// Writes one value: as it is for json; as rows for ndjson and csv.
 pub fn write_value(
     out: impl Write,
     format: Format,
     columns: Vec<String>,
     value: &Value,
 ) -> io::Result<()> {
-    match (format, value) {
-        (Format::Json, _) => {
-            let mut out = out;
-            serde_json::to_writer_pretty(&mut out, value)?;
-            out.write_all(b"\n")?;
-            out.flush()
-        }
-        (_, Value::Array(rows)) => {
-            let mut writer = RowWriter::new(out, format, columns);
-            writer.write_page(rows)?;
-            writer.finish().map(|_| ())
-        }
-        _ => {
-            let mut writer = RowWriter::new(out, format, columns);
-            writer.write_page(std::slice::from_ref(value))?;
-            writer.finish().map(|_| ())
-        }
+    if format == Format::Json {
+        let mut out = out;
+        serde_json::to_writer_pretty(&mut out, value)?;
+        out.write_all(b"\n")?;
+        return out.flush();
     }
+    // Rows: an array, or the `data` array of a `{data, metadata}` envelope; else one row.
+    let rows = match value {
+        Value::Array(rows) => rows.as_slice(),
+        Value::Object(map) => match map.get("data") {
+            Some(Value::Array(rows)) => rows.as_slice(),
+            _ => std::slice::from_ref(value),
+        },
+        _ => std::slice::from_ref(value),
+    };
+    let mut writer = RowWriter::new(out, format, columns);
+    writer.write_page(rows)?;
+    writer.finish().map(|_| ())
 }
 
 /// Columns for csv: the top-level keys of the first rows, `id` first, the rest sorted.
@@ -249,6 +249,17 @@ mod tests {
             serde_json::from_str::<Value>(&out).unwrap(),
             json!([{"id": 1}, {"id": 2}])
         );
+    }
+
+    #[test]
+    fn envelopes_are_printed_as_their_data_rows_except_in_json() {
+        let value = json!({"data": [{"id": 1}, {"id": 2}], "metadata": {"total_results": 2}});
+        let mut csv = Vec::new();
+        write_value(&mut csv, Format::Csv, vec![], &value).unwrap();
+        assert_eq!(String::from_utf8(csv).unwrap(), "id\n1\n2\n");
+        let mut json = Vec::new();
+        write_value(&mut json, Format::Json, vec![], &value).unwrap();
+        assert_eq!(serde_json::from_slice::<Value>(&json).unwrap(), value);
     }
 
     #[test]
