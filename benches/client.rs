@@ -1,4 +1,4 @@
-//! The client benchmarks of issue 6, in one bench binary: `cargo bench --bench client`.
+//! The client benchmarks, in one bench binary: `cargo bench --bench client`.
 //!
 //! Rule: everything runs against a loopback server inside this process (never the network) and
 //! is measured in one run as medians with min–max spreads: (a) time per 500-job page through the

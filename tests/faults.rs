@@ -1,4 +1,4 @@
-//! Faults survived (issue 7, point 1): against a loopback socket server that resets connections,
+//! Faults survived: against a loopback socket server that resets connections,
 //! cuts bodies short, stalls, answers with gateway HTML, empty 429s, 402s, garbage rate-limit
 //! headers and a 20 MB error body, every call either succeeds through the retry policy (reads
 //! retried, writes such as `post_webhooks_v0` not) or ends in a typed error; a pagination stream

@@ -1,4 +1,4 @@
-//! Fuzzed inputs (issue 7, point 2), as proptest properties: no input makes the rate-limit header
+//! Fuzzed inputs, as proptest properties: no input makes the rate-limit header
 //! parser, the error-body decoder (arbitrary bytes as a 4xx/5xx or 200 body through a real
 //! loopback response), the webhook signature check or the decoding of the main response types
 //! (`JobSearchResponse`, `CompanySearchResponse`, `Webhook`, `WebhookEvent`, `Delivery`) panic;

@@ -1,4 +1,4 @@
-//! Secrets kept (issue 7, point 3): the API key never appears in `Debug`, `Display`, error
+//! Secrets kept: the API key never appears in `Debug`, `Display`, error
 //! messages (rejected keys, transport failures, 401s and other error responses) or `tracing`
 //! output at TRACE level; `Authorization` is not sent after a redirect to another host or port
 //! (two loopback servers, `127.0.0.1` and `localhost`), and is kept only for a redirect on the

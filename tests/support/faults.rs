@@ -1,5 +1,5 @@
-//! A loopback HTTP/1.1 server that misbehaves at the socket level, for the fault and secret tests
-//! (issue 7). Unlike `scripted`, every connection gets its own thread (a stalled answer does not
+//! A loopback HTTP/1.1 server that misbehaves at the socket level, for the fault and secret
+//! tests. Unlike `scripted`, every connection gets its own thread (a stalled answer does not
 //! hold up the retry behind it), a handler decides per request what to do, connections can be
 //! reset (RST, `SO_LINGER` 0) as well as closed, bodies can be tens of megabytes, and the server
 //! records how each connection ended: how many bytes it wrote and whether the client hung up
