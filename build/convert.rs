@@ -129,7 +129,7 @@ pub fn convert(doc: &Value) -> Result<Value> {
     convert_operations(root)?;
     open_response_objects(root);
     untype_ambiguous_unions(root);
-    drop_patch_defaults(root);
+    drop_request_defaults(root);
     hoist_inline_enums(root);
     Ok(out)
 }
@@ -867,12 +867,9 @@ fn rule_error_bodies(responses: &mut Map<String, Value>) {
     }
 }
 
-/// Rule "closed objects": `additionalProperties: false` stays only on schemas that nothing but
-/// requests use. On anything a response (or a webhook delivery) may carry it is dropped, so that
-/// fields TheirStack adds later are ignored instead of failing the decode. Request types keep it:
-/// they still serialize only their known fields, and reading a request body from JSON refuses an
-/// unknown key by name.
-fn open_response_objects(root: &mut Map<String, Value>) {
+/// Names of the component schemas that only requests use: reachable from parameters and request
+/// bodies, and not from any response.
+fn request_only_schemas(root: &Map<String, Value>) -> BTreeSet<String> {
     let mut request_side = Vec::new();
     let mut response_side = Vec::new();
     if let Some(paths) = root.get("paths").and_then(Value::as_object) {
@@ -889,19 +886,37 @@ fn open_response_objects(root: &mut Map<String, Value>) {
         }
     }
     let Some(schemas) = root
+        .get("components")
+        .and_then(|c| c.get("schemas"))
+        .and_then(Value::as_object)
+    else {
+        return BTreeSet::new();
+    };
+    let responses = reachable(&response_side, schemas);
+    reachable(&request_side, schemas)
+        .difference(&responses)
+        .cloned()
+        .collect()
+}
+
+/// Rule "closed objects": `additionalProperties: false` stays only on schemas that nothing but
+/// requests use. On anything a response (or a webhook delivery) may carry it is dropped, so that
+/// fields TheirStack adds later are ignored instead of failing the decode. Request types keep it:
+/// they still serialize only their known fields, and reading a request body from JSON refuses an
+/// unknown key by name.
+fn open_response_objects(root: &mut Map<String, Value>) {
+    let request_only = request_only_schemas(root);
+    let Some(schemas) = root
         .get_mut("components")
         .and_then(|c| c.get_mut("schemas"))
         .and_then(Value::as_object_mut)
     else {
         return;
     };
-    let requests = reachable(&request_side, schemas);
-    let responses = reachable(&response_side, schemas);
     for (name, schema) in schemas.iter_mut() {
-        if requests.contains(name) && !responses.contains(name) {
-            continue;
+        if !request_only.contains(name) {
+            strip_closed(schema);
         }
-        strip_closed(schema);
     }
 }
 
@@ -973,34 +988,14 @@ fn untype_ambiguous_unions(root: &mut Map<String, Value>) {
     });
 }
 
-/// Rule "partial updates": a PATCH body sends only what the caller sets, so the `default`s of
-/// its top-level properties are dropped (they describe the server's model, and sending them
-/// would reset fields the caller did not touch). Applies to component schemas used by PATCH
-/// bodies and by nothing else.
-fn drop_patch_defaults(root: &mut Map<String, Value>) {
-    let mut patch_bodies = BTreeSet::new();
-    let mut elsewhere = Vec::new();
-    if let Some(paths) = root.get("paths").and_then(Value::as_object) {
-        for item in paths.values() {
-            for method in METHODS {
-                let Some(op) = item.get(method) else {
-                    continue;
-                };
-                let body_ref = op
-                    .pointer("/requestBody/content/application~1json/schema/$ref")
-                    .and_then(Value::as_str)
-                    .and_then(|r| r.strip_prefix("#/components/schemas/"));
-                match (method, body_ref) {
-                    ("patch", Some(name)) => {
-                        patch_bodies.insert(name.to_string());
-                        elsewhere.push(op.get("responses").cloned().unwrap_or_default());
-                        elsewhere.push(op.get("parameters").cloned().unwrap_or_default());
-                    }
-                    _ => elsewhere.push(op.clone()),
-                }
-            }
-        }
-    }
+/// Rule "request defaults": a request carries only what its caller set. The `default`s of the
+/// top-level properties of schemas that only requests use are dropped: they describe what the
+/// server assumes when a field is absent, and sending them would say more than the caller did
+/// (a PATCH body would reset fields it did not touch; a search body would send `page: 0` next to
+/// the `offset` it pages with, two paging styles at once). Schemas a response or a webhook
+/// delivery uses keep their defaults, which decoding needs.
+fn drop_request_defaults(root: &mut Map<String, Value>) {
+    let request_only = request_only_schemas(root);
     let Some(schemas) = root
         .get_mut("components")
         .and_then(|c| c.get_mut("schemas"))
@@ -1008,14 +1003,7 @@ fn drop_patch_defaults(root: &mut Map<String, Value>) {
     else {
         return;
     };
-    // Component schemas other than the PATCH bodies also count as "elsewhere".
-    for (name, schema) in schemas.iter() {
-        if !patch_bodies.contains(name) {
-            elsewhere.push(schema.clone());
-        }
-    }
-    let used_elsewhere = reachable(&elsewhere, schemas);
-    for name in patch_bodies.difference(&used_elsewhere) {
+    for name in &request_only {
         if let Some(props) = schemas
             .get_mut(name)
             .and_then(|s| s.get_mut("properties"))
@@ -1842,7 +1830,7 @@ mod tests {
     }
 
     #[test]
-    fn patch_bodies_lose_their_property_defaults() {
+    fn request_only_schemas_lose_their_property_defaults() {
         let doc = json!({
             "openapi": "3.1.0",
             "info": { "title": "t", "version": "1" },
@@ -1852,19 +1840,22 @@ mod tests {
                     "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Update"}}}},
                     "responses": {}
                 }},
-                "/y": {"post": {
-                    "operationId": "create_y",
-                    "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Shared"}}}},
-                    "responses": {}
-                }, "patch": {
-                    "operationId": "update_y",
-                    "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Shared"}}}},
-                    "responses": {}
+                "/search": {"post": {
+                    "operationId": "search",
+                    "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Search"}}}},
+                    "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Saved"}}}}}
                 }}
             },
             "components": {"schemas": {
                 "Update": {"type": "object", "properties": {"once": {"type": "boolean", "default": false}}},
-                "Shared": {"type": "object", "properties": {"once": {"type": "boolean", "default": false}}}
+                "Search": {"type": "object", "properties": {
+                    "page": {"type": "integer", "default": 0},
+                    "offset": {"type": "integer", "default": 0},
+                    "sort": {"$ref": "#/components/schemas/Sort"}
+                }},
+                "Sort": {"type": "object", "properties": {"desc": {"type": "boolean", "default": true}}},
+                "Saved": {"type": "object", "properties": {"page": {"type": "integer", "default": 0}}},
+                "Delivery": {"type": "object", "properties": {"once": {"type": "boolean", "default": false}}}
             }}
         });
         let out = convert(&doc).unwrap();
@@ -1873,8 +1864,22 @@ mod tests {
             schemas["Update"]["properties"]["once"],
             json!({"type": "boolean"})
         );
-        // Also used by a POST body: its defaults stay.
-        assert_eq!(schemas["Shared"]["properties"]["once"]["default"], false);
+        assert_eq!(
+            schemas["Search"]["properties"]["page"],
+            json!({"type": "integer"})
+        );
+        assert_eq!(
+            schemas["Search"]["properties"]["offset"],
+            json!({"type": "integer"})
+        );
+        // Nested request-only schemas too.
+        assert_eq!(
+            schemas["Sort"]["properties"]["desc"],
+            json!({"type": "boolean"})
+        );
+        // A response schema, and a schema no operation uses (a webhook delivery), keep theirs.
+        assert_eq!(schemas["Saved"]["properties"]["page"]["default"], 0);
+        assert_eq!(schemas["Delivery"]["properties"]["once"]["default"], false);
     }
 
     #[test]

@@ -180,10 +180,24 @@ macro_rules! open_enum_impls {
 }
 "#;
 
-/// The `theirstack_has` cfg values the document supports: `Component.field` for every property
-/// and `Component=value` for every enum value. Tests of later API additions are gated on them.
+/// The `theirstack_has` cfg values the document supports: `op:operationId` for every operation,
+/// `Component.field` for every property and `Component=value` for every enum value. Hand-written
+/// wrappers of an operation, and tests of later API additions, are gated on them.
 pub fn capability_cfgs(doc: &Value) -> Vec<String> {
     let mut out = Vec::new();
+    if let Some(paths) = doc.get("paths").and_then(Value::as_object) {
+        for item in paths.values() {
+            for method in crate::convert::METHODS {
+                if let Some(id) = item
+                    .get(method)
+                    .and_then(|op| op.get("operationId"))
+                    .and_then(Value::as_str)
+                {
+                    out.push(format!("op:{id}"));
+                }
+            }
+        }
+    }
     if let Some(schemas) = doc
         .pointer("/components/schemas")
         .and_then(Value::as_object)

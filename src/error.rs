@@ -6,7 +6,6 @@
 //! never the API key. `Display` is one line.
 
 use crate::generated;
-use crate::pagination::ResumePosition;
 use crate::rate_limit::RateLimit;
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderName};
@@ -92,6 +91,29 @@ struct Inner {
     withheld_rows: Option<u64>,
     resume: Option<ResumePosition>,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+/// Where a pagination stream can resume after an error: the offset of the first row it did not
+/// deliver, counted from row 0 of the result set. Resuming there fetches no row twice and skips
+/// none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct ResumePosition {
+    /// The offset of the first row not yet delivered.
+    pub offset: u64,
+}
+
+impl ResumePosition {
+    /// The position of row `offset`.
+    pub fn at(offset: u64) -> Self {
+        ResumePosition { offset }
+    }
+}
+
+impl fmt::Display for ResumePosition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "offset {}", self.offset)
+    }
 }
 
 /// `Result` with this crate's [`Error`].

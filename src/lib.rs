@@ -10,8 +10,10 @@ mod generated {
 
 pub mod client;
 pub mod error;
+pub mod filters;
 mod hooks;
 pub mod pagination;
+pub mod pricing;
 pub mod rate_limit;
 pub mod retry;
 #[cfg(feature = "sandbox")]
@@ -20,7 +22,7 @@ pub mod types;
 pub mod webhooks;
 
 pub use client::{ApiKey, Client, ClientBuilder};
-pub use error::{ApiError, Error, ErrorKind, Result};
+pub use error::{ApiError, Error, ErrorKind, Result, ResumePosition};
 pub use progenitor_client::ResponseValue;
 pub use rate_limit::{EndpointGroup, RateLimit};
 pub use retry::RetryPolicy;

@@ -721,10 +721,13 @@ fn full_job_filters() -> types::JobSearchFiltersInput {
         .company_domain_not(vec!["staffing-example.com".to_string()])
         .min_employee_count(Some(50))
         .funding_stage_or(vec!["series_b".to_string()])
-        .order_by(vec![types::ColumnSortJobSearch {
-            desc: false,
-            field: types::ColumnSortJobSearchField::DiscoveredAt,
-        }])
+        .order_by(vec![
+            types::ColumnSortJobSearch::builder()
+                .desc(Some(false))
+                .field(Some(types::ColumnSortJobSearchField::DiscoveredAt))
+                .try_into()
+                .expect("valid sort"),
+        ])
         .try_into()
         .expect("valid filters")
 }

@@ -354,10 +354,7 @@ async fn catalog_locations_page_by_offset_and_stop_on_a_short_page() {
         );
     }
     let client = support::client(&server);
-    let filter = CatalogLocations {
-        country_code: Some("DE".into()),
-        ..Default::default()
-    };
+    let filter = CatalogLocations::new().country_code("DE");
     let rows = client
         .catalog_locations(filter)
         .page_size(2)
@@ -392,7 +389,7 @@ async fn catalog_technologies_and_industries_page_by_page_number_with_caps() {
     }
     let client = support::client(&server);
     let rows = client
-        .catalog_technologies(CatalogTechnologies::default())
+        .catalog_technologies(CatalogTechnologies::new())
         .page_size(3)
         .max_items(6)
         .collect_all()
@@ -408,7 +405,7 @@ async fn catalog_technologies_and_industries_page_by_page_number_with_caps() {
         })
         .await;
     let rows = client
-        .catalog_industries(CatalogIndustries::default())
+        .catalog_industries(CatalogIndustries::new())
         .collect_all()
         .await
         .unwrap();

@@ -47,7 +47,7 @@ fn recent(days: i64) -> types::JobSearchFiltersInput {
 }
 
 fn with_limit(mut f: types::JobSearchFiltersInput, limit: u64) -> types::JobSearchFiltersInput {
-    f.limit = std::num::NonZeroU64::new(limit).expect("non-zero");
+    f.limit = std::num::NonZeroU64::new(limit);
     f
 }
 
@@ -281,14 +281,23 @@ async fn the_paginator_gets_exactly_the_capped_rows() -> TestResult {
     let direct_ids: Vec<i64> = direct.data.iter().map(|j| j.id).collect();
     assert_eq!(rows.iter().map(|j| j.id).collect::<Vec<_>>(), direct_ids);
 
-    // `offset` wins when above 0; otherwise `page × limit`.
+    // `page × limit`, or `offset`; both at once is refused, as a strict server does.
     let mut by_page = with_limit(recent(60), 10);
-    by_page.page = 2;
+    by_page.page = Some(2);
     let page = search(&client, by_page.clone()).await?;
     assert_eq!(page.data[0].id, direct_ids[20]);
-    by_page.offset = 5;
-    let page = search(&client, by_page).await?;
+    let mut by_offset = with_limit(recent(60), 10);
+    by_offset.offset = Some(5);
+    let page = search(&client, by_offset).await?;
     assert_eq!(page.data[0].id, direct_ids[5]);
+    by_page.offset = Some(5);
+    let err = search(&client, by_page).await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(422));
+    assert!(
+        err.to_string()
+            .contains("use either page or offset, not both"),
+        "{err}"
+    );
     Ok(())
 }
 
@@ -303,7 +312,7 @@ async fn totals_come_only_when_asked_and_the_count_is_free() -> TestResult {
         (plain.metadata.total_results, plain.metadata.total_companies),
         (None, None)
     );
-    f.include_total_results = true;
+    f.include_total_results = Some(true);
     let with_totals = search(&client, f.clone()).await?;
     let total = with_totals.metadata.total_results.expect("total_results");
     let companies = with_totals
@@ -348,7 +357,7 @@ async fn preview_blurs_and_costs_nothing() -> TestResult {
         assert!(!job.job_title.is_empty(), "titles stay visible");
     }
     let companies = types::CompanySearchFiltersInput {
-        blur_company_data: true,
+        blur_company_data: Some(true),
         ..Default::default()
     };
     let page = client
@@ -366,7 +375,7 @@ async fn preview_blurs_and_costs_nothing() -> TestResult {
 
     // Preview is refused with company identifiers.
     let mut f = recent(30);
-    f.blur_company_data = true;
+    f.blur_company_data = Some(true);
     f.company_domain_or = vec!["anything.example".into()];
     let err = search(&client, f).await.unwrap_err();
     assert!(err.is_invalid_request(), "{err}");
@@ -379,7 +388,7 @@ async fn credits_are_charged_per_row_and_show_in_the_balance_and_ledger() -> Tes
     let client = sandbox.client()?;
     search(&client, with_limit(recent(30), 30)).await?;
     let companies = types::CompanySearchFiltersInput {
-        limit: std::num::NonZeroU64::new(10).expect("non-zero"),
+        limit: std::num::NonZeroU64::new(10),
         company_technology_slug_or: vec!["python".into()],
         ..Default::default()
     };
@@ -494,13 +503,13 @@ async fn running_out_of_credits_truncates_then_refuses() -> TestResult {
     assert_eq!(err.status().map(|s| s.as_u16()), Some(402));
     assert_eq!(err.code(), Some("E-002"));
     let mut preview = recent(30);
-    preview.blur_company_data = true;
+    preview.blur_company_data = Some(true);
     assert_eq!(search(&client, preview).await?.data.len(), 25);
 
     // Companies cost 3: with 7 credits, two of five rows come back.
     sandbox.set_credits(7);
     let companies = types::CompanySearchFiltersInput {
-        limit: std::num::NonZeroU64::new(5).expect("non-zero"),
+        limit: std::num::NonZeroU64::new(5),
         ..Default::default()
     };
     let page = client

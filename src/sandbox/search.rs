@@ -23,7 +23,11 @@ pub const BLUR_MASK: &str = "[blurred]";
 
 /// Largest `limit` a search accepts.
 pub const MAX_LIMIT: u64 = 500;
+/// `limit` when a search body has none.
+const DEFAULT_LIMIT: u64 = 25;
 
+// TheirStack's prices, written here independently of the client's `pricing` module on purpose:
+// the sandbox is the check that the client charges what the server does.
 /// Credits per job returned.
 const JOB_PRICE: u64 = 1;
 /// Credits per company returned.
@@ -712,17 +716,28 @@ impl TechCriteria {
 // Paging, credits, preview
 
 /// The rows of a page: from `offset` when it is above 0, else from `page × limit`.
-fn window(len: usize, page: u64, offset: u64, limit: u64) -> std::ops::Range<usize> {
-    let start = if offset > 0 {
-        offset
-    } else {
-        page.saturating_mul(limit)
+/// The rows one search request asks for, read the way TheirStack's pagination guide describes
+/// it: `offset` + `limit`, or `page` + `limit`, never both (a 422, as a strict server answers).
+fn window(
+    len: usize,
+    page: Option<u64>,
+    offset: Option<u64>,
+    limit: u64,
+) -> Result<std::ops::Range<usize>, Failure> {
+    let start = match (page, offset) {
+        (Some(page), Some(offset)) => {
+            return Err(Failure::validation(format!(
+                "use either page or offset, not both (page={page}, offset={offset})"
+            )));
+        }
+        (Some(page), None) => page.saturating_mul(limit),
+        (None, offset) => offset.unwrap_or(0),
     };
     let start = usize::try_from(start).unwrap_or(usize::MAX).min(len);
     let end = start
         .saturating_add(usize::try_from(limit).unwrap_or(usize::MAX))
         .min(len);
-    start..end
+    Ok(start..end)
 }
 
 fn check_limit(limit: u64) -> Result<(), Failure> {
@@ -858,13 +873,13 @@ fn search_jobs(shared: &Shared, body: &[u8]) -> Result<Response, Failure> {
              company_domain_or, company_linkedin_url_or or company_name_or is required",
         ));
     }
-    let limit = filters.limit.get();
+    let limit = filters.limit.map_or(DEFAULT_LIMIT, |l| l.get());
     check_limit(limit)?;
-    let blur = filters.blur_company_data;
+    let blur = filters.blur_company_data == Some(true);
     refuse_preview_with_identifiers(blur, &CompanyCriteria::from_jobs(&filters)?)?;
     let data = &shared.data;
     let matched = matching_jobs(data, &filters, shared.now())?;
-    let range = window(matched.len(), filters.page, filters.offset, limit);
+    let range = window(matched.len(), filters.page, filters.offset, limit)?;
     let on_page = range.len();
     let paid = if blur {
         on_page
@@ -882,7 +897,7 @@ fn search_jobs(shared: &Shared, body: &[u8]) -> Result<Response, Failure> {
             job
         })
         .collect();
-    let totals = filters.include_total_results;
+    let totals = filters.include_total_results == Some(true);
     let companies: BTreeSet<usize> = if totals {
         matched.iter().map(|&i| data.job_company[i]).collect()
     } else {
@@ -1034,14 +1049,14 @@ fn search_companies(shared: &Shared, body: &[u8]) -> Result<Response, Failure> {
     if let Some(job_filters) = raw.get("job_filters").filter(|v| v.is_object()) {
         request::member::<types::JobSearchFiltersInput>(job_filters, "job_filters")?;
     }
-    let limit = filters.limit.get();
+    let limit = filters.limit.map_or(DEFAULT_LIMIT, |l| l.get());
     check_limit(limit)?;
-    let blur = filters.blur_company_data;
+    let blur = filters.blur_company_data == Some(true);
     refuse_preview_with_identifiers(blur, &CompanyCriteria::from_companies(&filters)?)?;
     let data = &shared.data;
     let with_jobs = filters.job_filters.is_some();
     let hits = company_hits(data, &filters, shared.now())?;
-    let range = window(hits.len(), filters.page, filters.offset, limit);
+    let range = window(hits.len(), filters.page, filters.offset, limit)?;
     let on_page = range.len();
     let paid = if blur {
         on_page
@@ -1068,7 +1083,7 @@ fn search_companies(shared: &Shared, body: &[u8]) -> Result<Response, Failure> {
             row
         })
         .collect();
-    let totals = filters.include_total_results;
+    let totals = filters.include_total_results == Some(true);
     let response = types::CompanySearchResponse {
         data: rows,
         metadata: types::Metadata {
@@ -1114,7 +1129,7 @@ fn technographics(shared: &Shared, body: &[u8]) -> Result<Response, Failure> {
             "one of company_domain, company_name, company_linkedin_url or company_id is required",
         ));
     }
-    let limit = filters.limit.map_or(25, |l| l.get());
+    let limit = filters.limit.map_or(DEFAULT_LIMIT, |l| l.get());
     check_limit(limit)?;
     let criteria = tech_criteria!(&filters, "");
     let rows: Vec<types::KeywordFound> = lookup(&shared.data, &filters)
@@ -1126,12 +1141,7 @@ fn technographics(shared: &Shared, body: &[u8]) -> Result<Response, Failure> {
                 .collect()
         })
         .unwrap_or_default();
-    let range = window(
-        rows.len(),
-        filters.page.unwrap_or(0),
-        filters.offset.unwrap_or(0),
-        limit,
-    );
+    let range = window(rows.len(), filters.page, filters.offset, limit)?;
     let page: Vec<types::KeywordFound> = rows[range].to_vec();
     if !page.is_empty() {
         let day = shared.now().date_naive();
@@ -1202,10 +1212,13 @@ mod tests {
 
     #[test]
     fn pages_start_at_offset_else_page_times_limit() {
-        assert_eq!(window(100, 2, 0, 10), 20..30);
-        assert_eq!(window(100, 2, 5, 10), 5..15);
-        assert_eq!(window(100, 0, 95, 10), 95..100);
-        assert_eq!(window(100, u64::MAX, 0, 500), 100..100);
-        assert_eq!(window(0, 0, 0, 25), 0..0);
+        assert_eq!(window(100, Some(2), None, 10).unwrap(), 20..30);
+        assert_eq!(window(100, None, Some(5), 10).unwrap(), 5..15);
+        assert_eq!(window(100, None, Some(95), 10).unwrap(), 95..100);
+        assert_eq!(window(100, Some(u64::MAX), None, 500).unwrap(), 100..100);
+        assert_eq!(window(0, None, None, 25).unwrap(), 0..0);
+        // Two paging styles at once are refused, as a strict server does.
+        assert!(window(100, Some(0), Some(0), 10).is_err());
+        assert!(window(100, Some(1), Some(10), 10).is_err());
     }
 }

@@ -1140,7 +1140,7 @@ pub(crate) fn create_search(
         id,
         name: input.name.unwrap_or_else(|| format!("Saved search {id}")),
         filters,
-        is_alert_active: input.is_alert_active,
+        is_alert_active: input.is_alert_active.unwrap_or(false),
         created_at: now,
     };
     let created: types::SavedSearch = search_view(&store, &search)?;

@@ -589,7 +589,7 @@ impl JobFilterArgs {
             f.discovered_at_gte = Some(after.clone());
         }
         if self.preview {
-            f.blur_company_data = true;
+            f.blur_company_data = Some(true);
         }
         Ok(f)
     }
@@ -626,7 +626,7 @@ impl CompanyFilterArgs {
             f.job_filters = Some(jobs);
         }
         if self.preview {
-            f.blur_company_data = true;
+            f.blur_company_data = Some(true);
         }
         Ok(f)
     }

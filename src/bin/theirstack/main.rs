@@ -213,7 +213,9 @@ async fn dispatch(client: &Client, global: &Global, command: Command) -> Outcome
             emit(global, &serde_json::json!({ "total_results": count }))
         }
         Command::Technographics(a) => {
-            let filters = a.body().map_err(Failure::Usage)?;
+            let mut filters = a.body().map_err(Failure::Usage)?;
+            // The guard prices the lookup from the total its first page tells.
+            filters.include_total_results = Some(true);
             pull(configure(client.technographics(filters), global), global).await
         }
         Command::Credits(Cr::Balance) => {
@@ -235,10 +237,9 @@ async fn dispatch(client: &Client, global: &Global, command: Command) -> Outcome
         Command::Webhooks(w) => webhooks(client, global, w).await,
         Command::Catalog(c) => match c {
             Cat::Technologies { name, category } => {
-                let filter = CatalogTechnologies {
-                    name_pattern: name,
-                    category_slug: category,
-                };
+                let mut filter = CatalogTechnologies::new();
+                filter.name_pattern = name;
+                filter.category_slug = category;
                 pull(
                     configure(client.catalog_technologies(filter), global),
                     global,
@@ -254,14 +255,14 @@ async fn dispatch(client: &Client, global: &Global, command: Command) -> Outcome
                 emit_response(global, call.send().await?)
             }
             Cat::Industries { name } => {
-                let filter = CatalogIndustries { industry: name };
+                let mut filter = CatalogIndustries::new();
+                filter.industry = name;
                 pull(configure(client.catalog_industries(filter), global), global).await
             }
             Cat::Locations { name, country } => {
-                let filter = CatalogLocations {
-                    name,
-                    country_code: country,
-                };
+                let mut filter = CatalogLocations::new();
+                filter.name = name;
+                filter.country_code = country;
                 pull(configure(client.catalog_locations(filter), global), global).await
             }
             Cat::JobCountries => emit_response(
@@ -332,21 +333,13 @@ fn unreachable_command() -> Outcome {
     ))
 }
 
-/// Job search needs at least one of these filters; say so before spending a request.
+/// Job search needs one of the filters TheirStack requires; say so before spending a request.
 fn require_job_filter(f: &types::JobSearchFiltersInput) -> Outcome {
-    let ok = f.posted_at_max_age_days.is_some()
-        || f.posted_at_gte.is_some()
-        || f.posted_at_lte.is_some()
-        || !f.company_domain_or.is_empty()
-        || !f.company_linkedin_url_or.is_empty()
-        || !f.company_name_or.is_empty();
-    if ok {
-        Ok(())
-    } else {
-        Err(Failure::Usage(
-            "job search needs --max-age-days, --company-domain, or posted_at_gte/posted_at_lte/company_name_or/company_linkedin_url_or in --filters".into(),
+    theirstack::filters::check_job_search(f).map_err(|e| {
+        Failure::Usage(format!(
+            "{e} (--max-age-days and --company-domain set two of them)"
         ))
-    }
+    })
 }
 
 fn configure<S: Source>(mut pager: Paginator<S>, global: &Global) -> Paginator<S> {
@@ -364,25 +357,27 @@ fn configure<S: Source>(mut pager: Paginator<S>, global: &Global) -> Paginator<S
 
 /// What a pull may cost, asked before it starts.
 trait Guarded {
-    /// The estimate: the free count where the endpoint has one, else the caps.
-    async fn estimate_spend(&self) -> theirstack::Result<Estimate>;
+    /// The estimate: the free count where the endpoint has one, else the caps. `None` for a
+    /// lookup, whose bound is known only once its first page has told the total: one lookup
+    /// costs a few credits, so the guard asks after the first page instead.
+    async fn estimate_spend(&self) -> theirstack::Result<Option<Estimate>>;
 }
 
 impl Guarded for Paginator<JobSearch> {
-    async fn estimate_spend(&self) -> theirstack::Result<Estimate> {
-        self.estimate().await
+    async fn estimate_spend(&self) -> theirstack::Result<Option<Estimate>> {
+        self.estimate().await.map(Some)
     }
 }
 
 impl Guarded for Paginator<CompanySearch> {
-    async fn estimate_spend(&self) -> theirstack::Result<Estimate> {
-        self.estimate().await
+    async fn estimate_spend(&self) -> theirstack::Result<Option<Estimate>> {
+        self.estimate().await.map(Some)
     }
 }
 
 impl Guarded for Paginator<Technographics> {
-    async fn estimate_spend(&self) -> theirstack::Result<Estimate> {
-        Ok(self.estimate_from(None))
+    async fn estimate_spend(&self) -> theirstack::Result<Option<Estimate>> {
+        Ok(None)
     }
 }
 
@@ -390,8 +385,8 @@ impl Guarded for Paginator<Technographics> {
 macro_rules! guarded_by_caps {
     ($($source:ty),*) => {$(
         impl Guarded for Paginator<$source> {
-            async fn estimate_spend(&self) -> theirstack::Result<Estimate> {
-                Ok(self.estimate_from(None))
+            async fn estimate_spend(&self) -> theirstack::Result<Option<Estimate>> {
+                Ok(Some(self.estimate_from(None)))
             }
         }
     )*};
@@ -408,7 +403,7 @@ guarded_by_caps!(
 /// Runs a paginated pull: credit guard, then rows to stdout as they arrive.
 async fn pull<S>(pager: Paginator<S>, global: &Global) -> Outcome
 where
-    S: Source,
+    S: Source + Clone,
     S::Item: serde::Serialize,
     Paginator<S>: Guarded,
 {
@@ -420,10 +415,16 @@ where
     }
     let mut total = None;
     let may_overspend = capped.credits.is_none_or(|c| c > UNASKED_CREDIT_LIMIT);
+    // A guard that can only judge once the first page has told the total.
+    let mut after_first_page = None;
     if pager.cost() != Cost::Free && !global.yes && global.max_credits.is_none() && may_overspend {
-        let estimate = pager.estimate_spend().await?;
-        total = estimate.rows;
-        confirm_spend(&estimate)?;
+        match pager.estimate_spend().await? {
+            Some(estimate) => {
+                total = estimate.rows;
+                confirm_spend(&estimate)?;
+            }
+            None => after_first_page = Some(pager.clone()),
+        }
     }
     let stdout = io::stdout().lock();
     let mut writer = RowWriter::new(
@@ -432,7 +433,18 @@ where
         global.columns.clone(),
     );
     let mut progress = Progress::new(global.quiet, total.or(capped.rows));
-    let result = write_pages(pager.pages(), &mut writer, &mut progress).await;
+    let check = |page: &Page<S::Item>| match &after_first_page {
+        Some(pager) => {
+            let total = page
+                .metadata
+                .as_ref()
+                .and_then(|m| m.total_results)
+                .and_then(|t| u64::try_from(t).ok());
+            confirm_spend(&pager.estimate_from(total))
+        }
+        None => Ok(()),
+    };
+    let result = write_pages(pager.pages(), &mut writer, &mut progress, check).await;
     progress.done();
     writer.finish()?;
     result
@@ -442,8 +454,10 @@ async fn write_pages<T: serde::Serialize>(
     pages: impl Stream<Item = theirstack::Result<Page<T>>>,
     writer: &mut RowWriter<impl Write>,
     progress: &mut Progress,
+    first_page_check: impl FnOnce(&Page<T>) -> Outcome,
 ) -> Outcome {
     let mut pages = pin!(pages);
+    let mut check = Some(first_page_check);
     while let Some(page) = pages.next().await {
         let page = page?;
         let rows: Vec<Value> = page
@@ -454,6 +468,11 @@ async fn write_pages<T: serde::Serialize>(
             .map_err(io::Error::other)?;
         writer.write_page(&rows)?;
         progress.page(rows.len() as u64, page.credits);
+        // The rows of the first page are paid for and printed; the next request waits for the
+        // guard's answer.
+        if let Some(check) = check.take() {
+            check(&page)?;
+        }
     }
     Ok(())
 }
