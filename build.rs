@@ -4,8 +4,9 @@
 //! OpenAPI 3.0 (`build/convert.rs`), and writes into `OUT_DIR`: the progenitor client
 //! (`codegen.rs`), the open enums (`open_enums.rs`), facts about the document
 //! (`document_facts.rs`) and the converted document (`openapi-3.0.json`). It also sets one
-//! `theirstack_has="…"` cfg per schema field and enum value so tests of later API additions
-//! compile only against documents that have them.
+//! `theirstack_has="…"` cfg per operation, schema field and enum value, so that wrappers of an
+//! operation and tests of later API additions compile only against documents that have them,
+//! and writes them to `cfgs.txt` for the workspace's other crates.
 
 #[path = "build/convert.rs"]
 mod convert;
@@ -15,6 +16,8 @@ mod generate;
 use std::path::{Path, PathBuf};
 
 const DEFAULT_DOCUMENT: &str = "openapi/theirstack.json";
+/// Declares the `theirstack_has` cfg to the compiler's cfg check.
+const CHECK_CFG: &str = "cargo::rustc-check-cfg=cfg(theirstack_has, values(any()))";
 
 fn main() {
     println!("cargo::rerun-if-env-changed=THEIRSTACK_OPENAPI");
@@ -61,10 +64,24 @@ fn run(document: &Path) -> Result<(), String> {
         "cargo::rustc-env=THEIRSTACK_OPENAPI_DOCUMENT={}",
         document.display()
     );
-    println!("cargo::rustc-check-cfg=cfg(theirstack_has, values(any()))");
-    for capability in generate::capability_cfgs(&converted) {
+    println!("{CHECK_CFG}");
+    let capabilities = generate::capability_cfgs(&converted);
+    for capability in &capabilities {
         println!("cargo::rustc-cfg=theirstack_has={capability:?}");
     }
+    // The same cfgs, as build-script directives the workspace's other crates print (their
+    // build scripts read the file named by `DEP_THEIRSTACK_CFGS`).
+    let directives: String = std::iter::once(CHECK_CFG.to_string())
+        .chain(
+            capabilities
+                .iter()
+                .map(|c| format!("cargo::rustc-cfg=theirstack_has={c:?}")),
+        )
+        .map(|line| line + "\n")
+        .collect();
+    let listed = out_dir.join("cfgs.txt");
+    write(&listed, &directives)?;
+    println!("cargo::metadata=cfgs={}", listed.display());
     Ok(())
 }
 

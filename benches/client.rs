@@ -589,7 +589,7 @@ async fn per_page(
     let client = memory::client(&base);
     let http = reqwest::Client::new();
     let mut body = memory::filters();
-    body.limit = std::num::NonZeroU64::new(settings.page_rows as u64).ok_or("zero rows")?;
+    body.limit = Some(std::num::NonZeroU64::new(settings.page_rows as u64).ok_or("zero rows")?);
     let names = [
         "bytes only (reqwest `.bytes()`)",
         "plain reqwest + `serde_json::from_slice`",
@@ -748,7 +748,7 @@ fn page_child(args: &[String]) {
         let http = reqwest::Client::new();
         let endpoint = format!("{base}/v1/jobs/search");
         let mut body = memory::filters();
-        body.limit = std::num::NonZeroU64::new(rows).expect("rows");
+        body.limit = std::num::NonZeroU64::new(rows);
         for _ in 0..n {
             let fetch = || async {
                 http.post(&endpoint)
@@ -1078,9 +1078,8 @@ async fn pull_window(
     while got < pages {
         while in_flight.len() < depth && next < pages {
             let mut body = memory::filters();
-            body.limit = std::num::NonZeroU64::new(rows as u64).ok_or("zero rows")?;
-            body.offset = next * rows as u64;
-            body.page = next;
+            body.limit = Some(std::num::NonZeroU64::new(rows as u64).ok_or("zero rows")?);
+            body.offset = Some(next * rows as u64);
             let client = client.clone();
             let fetch = async move {
                 client
@@ -1366,7 +1365,7 @@ async fn gzip(
         .build()
         .map_err(|e| e.to_string())?;
     let mut body = memory::filters();
-    body.limit = std::num::NonZeroU64::new(settings.page_rows as u64).ok_or("zero rows")?;
+    body.limit = Some(std::num::NonZeroU64::new(settings.page_rows as u64).ok_or("zero rows")?);
     let mut time = [Samples::default(), Samples::default()];
     let mut wire = [Samples::default(), Samples::default()];
     for i in 0..settings.warmup + settings.iterations {

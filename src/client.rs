@@ -4,8 +4,8 @@
 //! [`ApiKey`], whose `Debug` hides it; the request hooks send it as a sensitive
 //! `Authorization: Bearer` header. Every generated operation is a method of [`Client`].
 
+use crate::api;
 use crate::error::{Error, Result};
-use crate::generated;
 use crate::rate_limit::{EndpointGroup, Pacer, RateLimit};
 use crate::retry::RetryPolicy;
 use reqwest::header::HeaderValue;
@@ -99,7 +99,7 @@ impl fmt::Debug for Shared {
 /// [`Error`] with `?`.
 #[derive(Clone)]
 pub struct Client {
-    api: generated::Client,
+    api: api::Client,
 }
 
 impl Client {
@@ -134,8 +134,8 @@ impl Client {
         self.shared().pacer.last(group)
     }
 
-    /// The generated client, for code that wants to name it.
-    pub fn api(&self) -> &generated::Client {
+    /// The generated client ([`api::Client`]), whose methods are the API's operations.
+    pub fn api(&self) -> &api::Client {
         &self.api
     }
 
@@ -146,9 +146,9 @@ impl Client {
 }
 
 impl std::ops::Deref for Client {
-    type Target = generated::Client;
+    type Target = api::Client;
 
-    fn deref(&self) -> &generated::Client {
+    fn deref(&self) -> &api::Client {
         &self.api
     }
 }
@@ -296,7 +296,7 @@ impl ClientBuilder {
             pacer: Pacer::default(),
         }));
         Ok(Client {
-            api: generated::Client::new_with_client(&base_url, http, shared),
+            api: api::Client::new_with_client(&base_url, http, shared),
         })
     }
 }

@@ -5,7 +5,6 @@
 //! excerpt of a body that is not the documented envelope, the JSON path of a decode failure) and
 //! never the API key. `Display` is one line.
 
-use crate::generated;
 use crate::rate_limit::RateLimit;
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderName};
@@ -538,8 +537,8 @@ impl From<progenitor_client::Error<Value>> for Error {
             E::InvalidResponsePayload(body, source) => {
                 // Error bodies are always valid JSON after the hooks, so this is the body of the
                 // documented success status.
-                let status =
-                    generated::DOCUMENTED_SUCCESS_STATUS.and_then(|s| StatusCode::from_u16(s).ok());
+                let status = crate::document::DOCUMENTED_SUCCESS_STATUS
+                    .and_then(|s| StatusCode::from_u16(s).ok());
                 Error::decode(status, &body, source)
             }
             E::UnexpectedResponse(response) => {

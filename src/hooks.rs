@@ -8,9 +8,9 @@
 //! becomes a typed [`crate::Error`] with its status. Each request runs in a `tracing` span with
 //! its operation id, attempts, status, request id and waits.
 
+use crate::api::Client as Api;
 use crate::client::{Shared, SharedInner};
 use crate::error::{ERROR_BODY_LIMIT, RAW_BODY_MARKER};
-use crate::generated::Client as Api;
 use crate::rate_limit::{EndpointGroup, RateLimit, SEARCH_OPERATIONS};
 use crate::retry::{self, Attempt, Decision, Outcome};
 use bytes::{Bytes, BytesMut};

@@ -1,6 +1,6 @@
 //! Request and response types generated from the OpenAPI document.
 
-pub use crate::generated::types::*;
+pub use crate::api::types::*;
 pub use timestamp::Timestamp;
 
 #[path = "timestamp.rs"]

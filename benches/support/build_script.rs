@@ -84,12 +84,6 @@ fn features() -> Vec<&'static str> {
     if cfg!(feature = "native-tls") {
         on.push("native-tls");
     }
-    if cfg!(feature = "sandbox") {
-        on.push("sandbox");
-    }
-    if cfg!(feature = "cli") {
-        on.push("cli");
-    }
     on
 }
 

@@ -111,8 +111,7 @@ pub fn child_main(args: &[String]) {
             Mode::Idle | Mode::OnePage => {
                 let mut body = filters();
                 body.limit =
-                    std::num::NonZeroU64::new(if mode == Mode::Idle { 1 } else { page_rows })
-                        .expect("non-zero");
+                    std::num::NonZeroU64::new(if mode == Mode::Idle { 1 } else { page_rows });
                 let page = client
                     .search_jobs_v1()
                     .body(body)
@@ -126,7 +125,7 @@ pub fn child_main(args: &[String]) {
             }
             Mode::BodyBytes | Mode::BodyChunks => {
                 let mut body = filters();
-                body.limit = std::num::NonZeroU64::new(page_rows).expect("non-zero");
+                body.limit = std::num::NonZeroU64::new(page_rows);
                 let mut response = reqwest::Client::new()
                     .post(format!("{base_url}/v1/jobs/search"))
                     .json(&body)

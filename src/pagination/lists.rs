@@ -129,6 +129,7 @@ list_source!(
 list_source!(
     /// The locations catalog (`GET /v0/catalog/locations`, `get_catalog_locations_v0`), free,
     /// offset paging. Paged by [`Client::catalog_locations`].
+    #[derive(Default)]
     CatalogLocations, "op:get_catalog_locations_v0", get_catalog_locations_v0, Offset, types::GeonameCatalogResponse,
     required {},
     optional { name: String, country_code: String },
@@ -141,6 +142,7 @@ list_source!(
     /// The technologies catalog (`GET /v0/catalog/technologies`, `get_catalog_technologies_v0`),
     /// free, page paging (the endpoint has no `offset`). Paged by
     /// [`Client::catalog_technologies`].
+    #[derive(Default)]
     CatalogTechnologies, "op:get_catalog_technologies_v0", get_catalog_technologies_v0, Page, types::TechnologyAggregated,
     required {},
     optional { name_pattern: String, category_slug: String },
@@ -152,6 +154,7 @@ list_source!(
 list_source!(
     /// The industries catalog (`GET /v0/catalog/industries`, `get_catalog_industries_v0`), free,
     /// page paging (the endpoint has no `offset`). Paged by [`Client::catalog_industries`].
+    #[derive(Default)]
     CatalogIndustries, "op:get_catalog_industries_v0", get_catalog_industries_v0, Page, types::IndustryStats,
     required {},
     optional { industry: String },

@@ -12,11 +12,11 @@ use super::Shared;
 use super::data::{Company, Dataset, UrlField, confidence_rank, copy_company, midnight};
 use super::errors::{Failure, json_response};
 use super::request;
-use crate::types;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::{DateTime, Duration as Days, NaiveDate, Utc};
 use std::collections::BTreeSet;
+use theirstack::types;
 
 /// The value that replaces every blurred field in preview mode.
 pub const BLUR_MASK: &str = "[blurred]";

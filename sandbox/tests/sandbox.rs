@@ -1,8 +1,6 @@
 //! The sandbox through the crate's public `Client`: determinism, auth, validation, paging,
 //! preview, credits, rate limits, webhooks and signed deliveries, all on loopback.
 
-#![cfg(feature = "sandbox")]
-
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -11,10 +9,10 @@ use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use theirstack::sandbox::{BLUR_MASK, Sandbox, SandboxConfig};
 use theirstack::types;
 use theirstack::webhooks::{Delivery, SIGNATURE_HEADER, Verifier};
 use theirstack::{Client, EndpointGroup, Error, RateLimit, RetryPolicy};
+use theirstack_sandbox::{BLUR_MASK, Sandbox, SandboxConfig};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -1178,7 +1176,7 @@ async fn bad_configurations_are_refused() {
     for config in [
         SandboxConfig::default().api_key("has space"),
         SandboxConfig::default().jobs(10).companies(0),
-        SandboxConfig::default().rate_limits(vec![theirstack::sandbox::RateLimitWindow::new(
+        SandboxConfig::default().rate_limits(vec![theirstack_sandbox::RateLimitWindow::new(
             "x",
             0,
             Duration::from_secs(1),

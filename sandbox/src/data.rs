@@ -5,10 +5,10 @@
 //! generated API types, so they serialize exactly as the OpenAPI document says. Names, domains
 //! (`*.example`) and URLs (`*.invalid`, LinkedIn slugs) are made up.
 
-use crate::types;
 use chrono::{DateTime, Duration as Days, NaiveDate, NaiveTime, Utc};
 use fastrand::Rng;
 use std::collections::{BTreeMap, BTreeSet};
+use theirstack::types;
 
 /// A technology of the catalogue.
 #[derive(Debug)]

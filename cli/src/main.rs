@@ -74,8 +74,8 @@ impl From<theirstack::Error> for Failure {
     }
 }
 
-impl From<progenitor_client::Error<Value>> for Failure {
-    fn from(e: progenitor_client::Error<Value>) -> Self {
+impl From<theirstack::OperationError> for Failure {
+    fn from(e: theirstack::OperationError) -> Self {
         Failure::Api(e.into())
     }
 }
@@ -154,21 +154,20 @@ async fn connect(global: &Global) -> Result<(Client, Option<SandboxGuard>), Fail
     Ok((client, None))
 }
 
-type SandboxGuard = theirstack::sandbox::Sandbox;
+type SandboxGuard = theirstack_sandbox::Sandbox;
 
 async fn start_sandbox() -> Result<(Client, SandboxGuard), Failure> {
-    let sandbox =
-        theirstack::sandbox::Sandbox::start(theirstack::sandbox::SandboxConfig::default())
-            .await
-            .map_err(|e| Failure::Io(io::Error::other(format!("cannot start the sandbox: {e}"))))?;
+    let sandbox = theirstack_sandbox::Sandbox::start(theirstack_sandbox::SandboxConfig::default())
+        .await
+        .map_err(|e| Failure::Io(io::Error::other(format!("cannot start the sandbox: {e}"))))?;
     Ok((sandbox.client()?, sandbox))
 }
 
 async fn serve_sandbox(args: &args::SandboxArgs) -> Outcome {
-    let config = theirstack::sandbox::SandboxConfig::default()
+    let config = theirstack_sandbox::SandboxConfig::default()
         .port(args.port)
         .seed(args.seed);
-    let sandbox = theirstack::sandbox::Sandbox::start(config)
+    let sandbox = theirstack_sandbox::Sandbox::start(config)
         .await
         .map_err(|e| Failure::Io(io::Error::other(format!("cannot start the sandbox: {e}"))))?;
     let mut out = io::stdout().lock();

@@ -5,10 +5,10 @@
 //! [`types::ErrorResponse`]; the status decides the code and title (table in the
 //! [module docs](super)), the description says what to fix.
 
-use crate::types;
 use axum::http::StatusCode;
 use axum::http::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
+use theirstack::types;
 
 /// Why a request failed; decides the status, code and title.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

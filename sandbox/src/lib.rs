@@ -1,12 +1,13 @@
-//! A local, deterministic, TheirStack-compatible API server (feature `sandbox`).
+//! `theirstack-sandbox`: a local, deterministic, TheirStack-compatible API server, for testing
+//! code that uses the `theirstack` client without a key or a network.
 //!
 //! Rule: the sandbox answers the documented operations the way TheirStack documents them, from
 //! synthetic data fixed by a seed, on `127.0.0.1` only, with no key from TheirStack and no
-//! network; responses are the generated [`crate::types`] serialized, request bodies are read
+//! network; responses are the generated [`theirstack::types`] serialized, request bodies are read
 //! into them (unknown keys refused), and every failure is the documented error envelope.
 //!
 //! ```no_run
-//! use theirstack::sandbox::{Sandbox, SandboxConfig};
+//! use theirstack_sandbox::{Sandbox, SandboxConfig};
 //!
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! let sandbox = Sandbox::start(SandboxConfig::default().seed(7)).await?;
@@ -123,7 +124,7 @@
 //! every [`SandboxConfig::delivery_interval`] when set. A run POSTs each `IN_PROGRESS` event of
 //! every active, unarchived webhook, one at a time in event order, as `{"id", "type",
 //! "payload"}` (`job.new` or `company.new`), signed with the webhook's secret as
-//! [`crate::webhooks::sign`] does in the [`X-TheirStack-Signature-256`](crate::webhooks::SIGNATURE_HEADER)
+//! [`theirstack::webhooks::sign`] does in the [`X-TheirStack-Signature-256`](theirstack::webhooks::SIGNATURE_HEADER)
 //! header when it has one, and records `SUCCESS` (2xx) or `FAILED` with the status and the first
 //! 1,000 bytes of the answer. An event costs its record's price (1 credit per job, 3 per company)
 //! on its first dispatch; without enough credits it becomes `NOT_TRIGGERED` and is not sent.
@@ -157,7 +158,6 @@ pub use limits::RateLimitWindow;
 pub use search::{BLUR_MASK, MAX_LIMIT};
 pub use webhooks::DeliveryReport;
 
-use crate::client::{ApiKey, Client, ClientBuilder};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection};
@@ -174,6 +174,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
+use theirstack::{ApiKey, Client, ClientBuilder};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
@@ -783,7 +784,7 @@ impl Sandbox {
     }
 
     /// A client pointed at the sandbox with its key, otherwise with default settings.
-    pub fn client(&self) -> crate::Result<Client> {
+    pub fn client(&self) -> theirstack::Result<Client> {
         self.client_builder().build()
     }
 

@@ -427,10 +427,6 @@ pub struct SandboxArgs {
     pub seed: u64,
 }
 
-/// The OpenAPI document the crate was built from: `--filters` files are checked against its
-/// closed objects at every depth, not only where the generated type is closed.
-const DOCUMENT: &str = include_str!(env!("THEIRSTACK_OPENAPI_DOCUMENT"));
-
 /// Reads a JSON body from a file or stdin (`-`) as `T`, the type of component `schema`. An
 /// unknown key is refused with its path.
 pub fn read_body<T: serde::de::DeserializeOwned>(
@@ -445,9 +441,9 @@ pub fn read_body<T: serde::de::DeserializeOwned>(
     let shown = path.display();
     let value: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| format!("invalid JSON in {shown}: {e}"))?;
-    let document: serde_json::Value = serde_json::from_str(DOCUMENT).unwrap_or_default();
-    let root = serde_json::json!({ "$ref": format!("#/components/schemas/{schema}") });
-    if let Some(key) = unknown_key(&value, &root, &document, "") {
+    // Checked against the document's closed objects at every depth, not only where the
+    // generated type is closed.
+    if let Some(key) = theirstack::document::unknown_field(schema, &value) {
         return Err(format!("invalid filters in {shown}: unknown field `{key}`"));
     }
     serde_path_to_error::deserialize(value).map_err(|e| {
@@ -459,95 +455,6 @@ pub fn read_body<T: serde::de::DeserializeOwned>(
         };
         format!("invalid filters in {shown}{where_}: {}", e.inner())
     })
-}
-
-/// The path of the first key of `value` that a closed object of `schema` does not declare.
-fn unknown_key(
-    value: &serde_json::Value,
-    schema: &serde_json::Value,
-    doc: &serde_json::Value,
-    at: &str,
-) -> Option<String> {
-    use serde_json::Value;
-    let mut schema = schema;
-    while let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
-        schema = doc.pointer(reference.strip_prefix('#')?)?;
-    }
-    for key in ["anyOf", "oneOf"] {
-        if let Some(branches) = schema.get(key).and_then(Value::as_array) {
-            let fitting: Vec<&Value> = branches.iter().filter(|b| fits(value, b, doc)).collect();
-            let found: Vec<Option<String>> = fitting
-                .iter()
-                .map(|b| unknown_key(value, b, doc, at))
-                .collect();
-            return if found.iter().any(Option::is_none) {
-                None
-            } else {
-                found.into_iter().flatten().next()
-            };
-        }
-    }
-    if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
-        return parts.iter().find_map(|p| unknown_key(value, p, doc, at));
-    }
-    match value {
-        Value::Object(map) => {
-            let properties = schema.get("properties").and_then(Value::as_object);
-            let closed = schema.get("additionalProperties") == Some(&Value::Bool(false));
-            map.iter().find_map(|(key, sub)| {
-                let path = if at.is_empty() {
-                    key.clone()
-                } else {
-                    format!("{at}.{key}")
-                };
-                match properties.and_then(|p| p.get(key)) {
-                    Some(sub_schema) => unknown_key(sub, sub_schema, doc, &path),
-                    None if closed => Some(path),
-                    None => None,
-                }
-            })
-        }
-        Value::Array(items) => {
-            let item_schema = schema.get("items")?;
-            items
-                .iter()
-                .enumerate()
-                .find_map(|(i, item)| unknown_key(item, item_schema, doc, &format!("{at}[{i}]")))
-        }
-        _ => None,
-    }
-}
-
-/// Whether `value` has a JSON type `schema` allows (unions and references followed).
-fn fits(value: &serde_json::Value, schema: &serde_json::Value, doc: &serde_json::Value) -> bool {
-    use serde_json::Value;
-    let mut schema = schema;
-    while let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
-        match reference.strip_prefix('#').and_then(|p| doc.pointer(p)) {
-            Some(target) => schema = target,
-            None => return true,
-        }
-    }
-    if let Some(branches) = schema
-        .get("anyOf")
-        .or_else(|| schema.get("oneOf"))
-        .and_then(Value::as_array)
-    {
-        return branches.iter().any(|b| fits(value, b, doc));
-    }
-    let kind = match value {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    };
-    match schema.get("type").and_then(Value::as_str) {
-        None => true,
-        Some("integer") => kind == "number",
-        Some(t) => t == kind,
-    }
 }
 
 impl JobFilterArgs {

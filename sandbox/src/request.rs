@@ -118,7 +118,7 @@ pub(crate) fn path_id(name: &str, raw: &str) -> Result<i64, Failure> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::types;
+    use theirstack::types;
 
     #[test]
     fn unknown_keys_are_named() {

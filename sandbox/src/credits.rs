@@ -7,9 +7,9 @@
 
 use super::errors::Failure;
 use super::request::Query;
-use crate::types;
 use chrono::{DateTime, Duration as Days, NaiveDate, Utc};
 use std::collections::BTreeMap;
+use theirstack::types;
 
 /// Longest window, in days, the consumption endpoint answers for.
 const MAX_CONSUMPTION_DAYS: i64 = 400;

@@ -8,7 +8,7 @@
 //! ([`Sandbox::deliver_pending`](super::Sandbox::deliver_pending), or the configured interval):
 //! it POSTs each `IN_PROGRESS` event of every active, unarchived webhook to its URL, one at a
 //! time in event order, as `{id, type, payload}` signed with the webhook's secret the way
-//! TheirStack signs ([`crate::webhooks::sign`], header [`SIGNATURE_HEADER`]), and records
+//! TheirStack signs ([`theirstack::webhooks::sign`], header [`SIGNATURE_HEADER`]), and records
 //! `SUCCESS` (2xx) or `FAILED` with the status and body it got. An event costs its record's
 //! price (1 credit per job, 3 per company) on its first dispatch; with too few credits it becomes
 //! `NOT_TRIGGERED` and is not sent. Retried events go back to `IN_PROGRESS`. Deliveries and
@@ -20,12 +20,12 @@ use super::data::{UrlField, copy_company, midnight};
 use super::errors::{Failure, json_response};
 use super::request::{self, Query};
 use super::search::{matching_companies, matching_jobs};
-use crate::types;
-use crate::webhooks::{SIGNATURE_HEADER, sign};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::{DateTime, Duration as Days, Utc};
 use std::collections::{BTreeMap, BTreeSet};
+use theirstack::types;
+use theirstack::webhooks::{SIGNATURE_HEADER, sign};
 
 /// Most bytes of a receiver's answer kept in `response_body`.
 const RESPONSE_BODY_LIMIT: usize = 1000;

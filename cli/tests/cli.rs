@@ -2,14 +2,12 @@
 //! endpoints the sandbox does not serve): every subcommand, every format, the credit guard in
 //! both modes, each exit code, streaming ndjson, and the key never in stdout or stderr.
 
-#![cfg(feature = "cli")]
-
 use assert_cmd::Command;
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 use std::time::Duration;
-use theirstack::sandbox::{RateLimitWindow, Sandbox, SandboxConfig};
+use theirstack_sandbox::{RateLimitWindow, Sandbox, SandboxConfig};
 
 /// The sandbox's key in these tests; it must never be printed.
 const KEY: &str = "sk_cli_test_K3y_0123456789abcdef";
