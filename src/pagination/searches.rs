@@ -15,8 +15,9 @@ pub const SEARCH_MAX_PAGE_SIZE: u64 = 500;
 
 /// A search that can be counted for free.
 trait Countable: Source + Clone {
-    /// The same search in preview mode.
-    fn blurred(&self) -> Self;
+    /// Sends TheirStack's free count recipe: the filters in preview mode, `limit: 1` and
+    /// `include_total_results`, nothing else.
+    fn count(&self, client: Client) -> impl Future<Output = Result<RawPage<Self::Item>>> + Send;
     /// The filters as JSON, to look for company identifiers.
     fn filters_json(&self) -> Result<serde_json::Value>;
 }
@@ -30,12 +31,7 @@ async fn free_count<S: Countable>(client: &Client, source: &S) -> Result<u64> {
             filters::COMPANY_IDENTIFIER_FILTERS.join(", ")
         )));
     }
-    let request = PageRequest {
-        offset: 0,
-        limit: 1,
-        include_total: true,
-    };
-    let page = source.blurred().fetch(client.clone(), request).await?;
+    let page = source.count(client.clone()).await?;
     page.metadata
         .and_then(|m| m.total_results)
         .and_then(|t| u64::try_from(t).ok())
@@ -83,10 +79,7 @@ macro_rules! search_source {
                 body.offset = Some(request.offset);
                 body.limit = Some(request.limit());
                 body.include_total_results = Some(request.include_total);
-                async move {
-                    let response = client.$send().body(body).send().await?;
-                    Ok(RawPage::of(response, |r: types::$response| (r.data, Some(r.metadata))))
-                }
+                $name::send(client, body)
             }
 
             fn key($row: &Self::Item) -> RowKey {
@@ -95,11 +88,23 @@ macro_rules! search_source {
         }
 
         #[cfg(theirstack_has = $op)]
+        impl $name {
+            async fn send(client: Client, body: $filters) -> Result<RawPage<$item>> {
+                let response = client.$send().body(body).send().await?;
+                Ok(RawPage::of(response, |r: types::$response| (r.data, Some(r.metadata))))
+            }
+        }
+
+        #[cfg(theirstack_has = $op)]
         impl Countable for $name {
-            fn blurred(&self) -> Self {
-                let mut blurred = self.clone();
-                blurred.filters.blur_company_data = Some(true);
-                blurred
+            fn count(&self, client: Client) -> impl Future<Output = Result<RawPage<Self::Item>>> + Send {
+                let mut body = self.filters.clone();
+                body.blur_company_data = Some(true);
+                body.include_total_results = Some(true);
+                body.limit = std::num::NonZeroU64::new(1);
+                body.page = None;
+                body.offset = None;
+                $name::send(client, body)
             }
 
             fn filters_json(&self) -> Result<serde_json::Value> {
