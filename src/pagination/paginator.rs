@@ -68,8 +68,10 @@ impl<S: Source> Paginator<S> {
         self
     }
 
-    /// Stop before spending more than this many credits at the endpoint's price. Every row the
-    /// server returns counts, delivered or not.
+    /// Stop before spending more than this many credits at the endpoint's price. No request
+    /// asks for more than the budget left; every row the server returns counts against it,
+    /// delivered or not, so a server that sends more rows than a request asked for is charged
+    /// for them and the next requests shrink (the cap can then be passed by that excess only).
     pub fn max_credits(mut self, credits: u64) -> Self {
         self.max_credits = Some(credits);
         self
