@@ -9,6 +9,8 @@ use std::process::Stdio;
 use std::time::Duration;
 use theirstack_sandbox::{RateLimitWindow, Sandbox, SandboxConfig};
 
+mod support;
+
 /// The sandbox's key in these tests; it must never be printed.
 const KEY: &str = "sk_cli_test_K3y_0123456789abcdef";
 
@@ -485,67 +487,78 @@ fn saved_searches_from_the_command_line() {
     assert_eq!(created["name"], "Rust jobs");
 }
 
+/// The `Authorization` header the CLI sends with `--api-key KEY`.
+fn bearer() -> String {
+    format!("Bearer {KEY}")
+}
+
+/// A mock's match for an authenticated endpoint: method, path, and the key as a bearer token,
+/// so a CLI that forgot the key gets a 404 from the mock, not the answer.
+fn authed(when: httpmock::When, method: httpmock::Method, path: &str) -> httpmock::When {
+    when.method(method)
+        .path(path)
+        .header("authorization", bearer())
+}
+
 /// A mock server for the catalog and company lists, which the sandbox does not serve.
 fn mock_server() -> httpmock::MockServer {
     let server = httpmock::MockServer::start();
     server.mock(|when, then| {
-        when.method(httpmock::Method::GET).path("/v0/catalog/technologies").query_param("name_pattern", "rust");
+        authed(when, httpmock::Method::GET, "/v0/catalog/technologies").query_param("name_pattern", "rust");
         then.status(200).json_body(serde_json::json!([
             {"name": "Rust", "slug": "rust", "category": "Programming Languages", "category_slug": "programming-languages",
              "parent_category": "Programming", "parent_category_slug": "programming", "jobs": 1200, "companies": 300}
         ]));
     });
     server.mock(|when, then| {
-        when.method(httpmock::Method::GET).path("/v0/catalog/industries");
+        authed(when, httpmock::Method::GET, "/v0/catalog/industries");
         then.status(200).json_body(serde_json::json!({"data": [{"industry": "Software Development", "industry_id": 4}], "metadata": {"total_results": 1}}));
     });
     server.mock(|when, then| {
-        when.method(httpmock::Method::GET).path("/v0/catalog/locations").query_param("name", "Austin");
+        authed(when, httpmock::Method::GET, "/v0/catalog/locations").query_param("name", "Austin");
         then.status(200).json_body(serde_json::json!([
             {"id": 4671654, "name": "Austin", "country_code": "US", "feature_code": "PPLA2", "feature_name": "seat of a second-order administrative division", "display_name": "Austin, Texas, US", "country_name": "United States"}
         ]));
     });
     server.mock(|when, then| {
-        when.method(httpmock::Method::GET).path("/v0/company_lists");
+        authed(when, httpmock::Method::GET, "/v0/company_lists");
         then.status(200).json_body(serde_json::json!([]));
     });
     let list = serde_json::json!({"id": 31, "name": "Targets", "created_at": "2026-02-01T09:00:00Z", "companies_count": 1});
     server.mock(|when, then| {
-        when.method(httpmock::Method::GET)
-            .path("/v0/company_lists/31");
+        authed(when, httpmock::Method::GET, "/v0/company_lists/31");
         then.status(200).json_body(list.clone());
     });
     server.mock(|when, then| {
-        when.method(httpmock::Method::POST)
-            .path("/v0/company_lists")
+        authed(when, httpmock::Method::POST, "/v0/company_lists")
             .json_body(serde_json::json!({"name": "Targets"}));
         then.status(200).json_body(list.clone());
     });
     server.mock(|when, then| {
-        when.method(httpmock::Method::GET).path("/v0/company_lists/31/companies");
+        authed(when, httpmock::Method::GET, "/v0/company_lists/31/companies");
         then.status(200).json_body(serde_json::json!([{"company_name": "Acme", "added_at": "2026-02-01T10:00:00Z",
             "revealed_at": "2026-02-01T10:00:00Z", "company_object": {"id": "acme", "name": "Acme"}}]));
     });
     server.mock(|when, then| {
-        when.method(httpmock::Method::GET).path("/v1/catalog/technologies/categories");
+        authed(when, httpmock::Method::GET, "/v1/catalog/technologies/categories");
         then.status(200).json_body(serde_json::json!({"data": [
             {"name": "Data", "slug": "data", "number_of_companies": 10, "number_of_technologies": 4},
             {"name": "DevOps", "slug": "devops", "number_of_companies": 7, "number_of_technologies": 3}
         ], "metadata": {"total_results": 2}}));
     });
     server.mock(|when, then| {
-        when.method(httpmock::Method::GET).path("/v1/catalog/technologies/subcategories").query_param("category_slug", "data");
+        authed(when, httpmock::Method::GET, "/v1/catalog/technologies/subcategories").query_param("category_slug", "data");
         then.status(200).json_body(serde_json::json!({"data": [
             {"name": "Warehouses", "slug": "data-warehouses", "category_slug": "data", "number_of_companies": 5,
              "number_of_technologies": 2, "technologies": [{"name": "Snowflake", "slug": "snowflake"}]}
         ], "metadata": {"total_results": 1}}));
     });
     server.mock(|when, then| {
-        when.method(httpmock::Method::GET).path("/v0/catalog/jobs_companies_per_job_country_code");
+        authed(when, httpmock::Method::GET, "/v0/catalog/jobs_companies_per_job_country_code");
         then.status(200).json_body(serde_json::json!({"data": [{"country": "Spain", "iso2": "ES", "num_jobs": 900, "num_companies": 80}], "metadata": {"total_results": 1}}));
     });
     server.mock(|when, then| {
-        when.method(httpmock::Method::GET).path("/v0/catalog/companies_per_company_country_code");
+        authed(when, httpmock::Method::GET, "/v0/catalog/companies_per_company_country_code");
         then.status(200).json_body(serde_json::json!({"data": [{"country": "Spain", "iso2": "ES", "num_companies": 80}], "metadata": {"total_results": 1}}));
     });
     server
@@ -561,6 +574,22 @@ fn catalog_and_company_lists_from_the_command_line() {
     };
     let techs = ok_json(cli().args(["catalog", "technologies", "--name", "rust"]));
     assert_eq!(techs[0]["slug"], "rust");
+    // The mocks check the key: another key gets no answer.
+    let mut other_key = Command::cargo_bin("theirstack").unwrap();
+    other_key
+        .args([
+            "--base-url",
+            &server.base_url(),
+            "--api-key",
+            "sk_other_0123",
+        ])
+        .args(["catalog", "technologies", "--name", "rust"]);
+    let (code, _, stderr) = run(&mut other_key);
+    assert_eq!(
+        (code, stderr.starts_with("error: 404")),
+        (1, true),
+        "{stderr}"
+    );
     let (code, stdout, _) = run(cli().args([
         "catalog",
         "industries",
@@ -700,6 +729,197 @@ fn the_credit_guard_asks_on_a_terminal() {
     session.send_line("y").unwrap();
     session.exp_eof().unwrap();
     assert_eq!(s.sandbox.credits_used(), 1200);
+}
+
+#[test]
+fn technographics_without_a_terminal_prints_the_company_and_spends_one_lookup() {
+    let s = default_sandbox();
+    let company = ok_json(cli(&s).args(["companies", "search", "--max-results", "1"]));
+    let domain = company[0]["domain"].as_str().unwrap();
+    let name = company[0]["name"].as_str().unwrap();
+    let before = s.sandbox.credits_used();
+    // No --yes, --max-credits or --max-results; assert_cmd gives the binary a piped stdin.
+    let (code, stdout, stderr) = run(cli(&s).args([
+        "technographics",
+        "--company-domain",
+        domain,
+        "--format",
+        "ndjson",
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(s.sandbox.credits_used() - before, 3, "one lookup");
+    let rows: Vec<Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|r| r["company_name"] == name), "{rows:?}");
+    // Every technology the sandbox has for the company, as the library pages them.
+    let filters = theirstack::types::TechDetailsFilters {
+        company_domain: Some(domain.to_string()),
+        ..Default::default()
+    };
+    let client = s.sandbox.client().unwrap();
+    let expected = s
+        ._runtime
+        .block_on(client.technographics(filters).collect_all())
+        .unwrap();
+    let expected: Vec<Value> = expected
+        .iter()
+        .map(|k| serde_json::to_value(k).unwrap())
+        .collect();
+    assert_eq!(rows, expected);
+}
+
+/// Whether a request's JSON body has this top-level key (with any value, `null` included).
+fn body_has_key(req: &httpmock::HttpMockRequest, key: &str) -> bool {
+    serde_json::from_slice::<Value>(req.body_ref())
+        .map(|body| body.get(key).is_some())
+        .unwrap_or(false)
+}
+
+#[test]
+fn a_lookup_whose_first_page_tells_a_large_total_stops_after_that_page() {
+    let server = httpmock::MockServer::start();
+    let fixture = support::fixture("responses/technographics.json");
+    let rows = fixture["data"].as_array().unwrap()[..2].to_vec();
+    let lookup = server.mock(|when, then| {
+        authed(when, httpmock::Method::POST, "/v1/companies/technologies")
+            .json_body_includes(
+                r#"{"company_domain": "acme.test", "include_total_results": true, "offset": 0, "limit": 2}"#,
+            )
+            .is_false(|req| body_has_key(req, "page"));
+        then.status(200).json_body(serde_json::json!({
+            "data": rows,
+            "metadata": {"total_results": 1_000_000, "total_companies": 1}
+        }));
+    });
+    let mut cmd = Command::cargo_bin("theirstack").unwrap();
+    cmd.env_remove("THEIRSTACK_API_KEY")
+        .env_remove("THEIRSTACK_BASE_URL")
+        .args(["--base-url", &server.base_url(), "--api-key", KEY])
+        .args([
+            "technographics",
+            "--company-domain",
+            "acme.test",
+            "--page-size",
+            "2",
+            "--format",
+            "ndjson",
+        ]);
+    let (code, stdout, stderr) = run(&mut cmd);
+    assert_eq!(code, 4, "{stderr}");
+    // The first page is paid for and printed.
+    let slugs: Vec<String> = stdout
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap()["technology"]["slug"].to_string())
+        .collect();
+    assert_eq!(slugs, [r#""snowflake""#, r#""apache-airflow""#]);
+    // 3 credits × ceil(1,000,000 / 2) requests.
+    assert!(
+        stderr.contains("could spend up to 1500000 credits (1000000 matching rows)")
+            && stderr.contains("--yes"),
+        "{stderr}"
+    );
+    lookup.assert_calls(1);
+}
+
+#[test]
+fn a_cap_holds_whatever_the_server_sends() {
+    let server = httpmock::MockServer::start();
+    // Asked for 3 rows, the server sends 5.
+    let search = server.mock(|when, then| {
+        authed(when, httpmock::Method::POST, "/v1/jobs/search")
+            .json_body_includes(r#"{"posted_at_max_age_days": 7, "offset": 0, "limit": 3}"#)
+            .is_false(|req| body_has_key(req, "page"));
+        then.status(200).json_body(serde_json::json!({
+            "data": (1..=5).map(support::job).collect::<Vec<_>>(),
+            "metadata": {"truncated_results": 0}
+        }));
+    });
+    let mut cmd = Command::cargo_bin("theirstack").unwrap();
+    cmd.env_remove("THEIRSTACK_API_KEY")
+        .env_remove("THEIRSTACK_BASE_URL")
+        .args(["--base-url", &server.base_url(), "--api-key", KEY])
+        .args([
+            "jobs",
+            "search",
+            "--max-age-days",
+            "7",
+            "--max-results",
+            "3",
+            "--format",
+            "ndjson",
+        ]);
+    let (code, stdout, stderr) = run(&mut cmd);
+    assert_eq!(code, 0, "{stderr}");
+    let ids: Vec<i64> = stdout
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["id"]
+                .as_i64()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(ids, [1, 2, 3]);
+    search.assert_calls(1);
+}
+
+#[test]
+fn a_multi_page_pull_against_a_server_that_refuses_page_with_offset() {
+    // One window of 100 searches an hour: what is left of it counts the requests sent.
+    let s = sandbox(
+        SandboxConfig::default().rate_limits(vec![RateLimitWindow::new(
+            "per-hour",
+            100,
+            Duration::from_secs(3600),
+        )]),
+    );
+    // Of the 5,000 jobs, 7 days match fewer than 1,200; 30 days match more.
+    let matching =
+        ok_json(cli(&s).args(["jobs", "count", "--max-age-days", "30"]))["total_results"]
+            .as_u64()
+            .unwrap();
+    assert!(matching > 500, "more than one page: {matching}");
+    let (code, stdout, stderr) = run(cli(&s).args([
+        "jobs",
+        "search",
+        "--max-age-days",
+        "30",
+        "--max-results",
+        "1200",
+        "--format",
+        "ndjson",
+        "--yes",
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    let ids: Vec<i64> = stdout
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["id"]
+                .as_i64()
+                .unwrap()
+        })
+        .collect();
+    let expected = matching.min(1200);
+    assert_eq!(ids.len() as u64, expected);
+    let distinct: std::collections::HashSet<_> = ids.iter().collect();
+    assert_eq!(distinct.len(), ids.len(), "no row twice");
+    assert_eq!(s.sandbox.credits_used(), expected, "no row paid for twice");
+
+    // One more search reads the window: the count, the pull's pages and this probe used it.
+    let filters = theirstack::types::JobSearchFiltersInput {
+        posted_at_max_age_days: Some(30),
+        ..Default::default()
+    };
+    let client = s.sandbox.client().unwrap();
+    let probe = s._runtime.block_on(async {
+        let mut pages = std::pin::pin!(client.job_search(filters).max_items(1).pages());
+        futures::StreamExt::next(&mut pages).await.unwrap().unwrap()
+    });
+    let remaining = probe.rate_limit.unwrap().windows[0].remaining.unwrap();
+    let pages = 100 - remaining - 2;
+    assert_eq!(pages, expected.div_ceil(500), "500-row pages");
 }
 
 #[test]
