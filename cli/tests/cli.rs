@@ -9,7 +9,27 @@ use std::process::Stdio;
 use std::time::Duration;
 use theirstack_sandbox::{RateLimitWindow, Sandbox, SandboxConfig};
 
-mod support;
+
+/// Reads a fixture from `cli/tests/data`.
+fn fixture(name: &str) -> Value {
+    let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// A minimal valid job row with this id.
+fn job(id: i64) -> Value {
+    serde_json::json!({
+        "id": id,
+        "job_title": format!("Data Engineer {id}"),
+        "url": format!("https://jobs.example.test/{id}"),
+        "date_posted": "2026-03-01",
+        "company": "Acme Analytics",
+        "source_url": "https://boards.example.test/acme",
+        "discovered_at": "2026-03-02T08:15:00",
+        "company_object": {"id": "acme-analytics", "name": "Acme Analytics"}
+    })
+}
 
 /// The sandbox's key in these tests; it must never be printed.
 const KEY: &str = "sk_cli_test_K3y_0123456789abcdef";
@@ -781,7 +801,7 @@ fn body_has_key(req: &httpmock::HttpMockRequest, key: &str) -> bool {
 #[test]
 fn a_lookup_whose_first_page_tells_a_large_total_stops_after_that_page() {
     let server = httpmock::MockServer::start();
-    let fixture = support::fixture("responses/technographics.json");
+    let fixture = fixture("technographics.json");
     let rows = fixture["data"].as_array().unwrap()[..2].to_vec();
     let lookup = server.mock(|when, then| {
         authed(when, httpmock::Method::POST, "/v1/companies/technologies")
@@ -833,7 +853,7 @@ fn a_cap_holds_whatever_the_server_sends() {
             .json_body_includes(r#"{"posted_at_max_age_days": 7, "offset": 0, "limit": 3}"#)
             .is_false(|req| body_has_key(req, "page"));
         then.status(200).json_body(serde_json::json!({
-            "data": (1..=5).map(support::job).collect::<Vec<_>>(),
+            "data": (1..=5).map(job).collect::<Vec<_>>(),
             "metadata": {"truncated_results": 0}
         }));
     });
