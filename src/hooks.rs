@@ -208,3 +208,35 @@ async fn read_limited(response: &mut Response, limit: usize) -> reqwest::Result<
     }
     Ok((buf.freeze(), false))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The key leaves in `Authorization` as a sensitive value, which `Debug` hides.
+    #[tokio::test]
+    async fn pre_sends_the_key_as_a_sensitive_bearer_header() {
+        let client = crate::Client::builder()
+            .api_key("k_123")
+            .base_url("http://127.0.0.1:9")
+            .build()
+            .unwrap();
+        let url = "http://127.0.0.1:9/v1/jobs/search".parse().unwrap();
+        let mut request = Request::new(Method::POST, url);
+        request
+            .headers_mut()
+            .insert("api-version", HeaderValue::from_static("1.0.0"));
+        let info = OperationInfo { operation_id: "x" };
+        ClientHooks::pre::<()>(client.api(), &mut request, &info)
+            .await
+            .unwrap();
+
+        let authorization = &request.headers()[AUTHORIZATION];
+        assert!(authorization.is_sensitive());
+        assert_eq!(authorization, "Bearer k_123");
+        let printed = format!("{:?}", request.headers());
+        assert!(!printed.contains("k_123"), "{printed}");
+        assert!(printed.contains("Sensitive"), "{printed}");
+        assert!(request.headers().get("api-version").is_none());
+    }
+}

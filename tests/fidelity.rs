@@ -2,19 +2,23 @@
 //!
 //! Rule: for every operation both documents have, parameters, bodies, responses and every schema
 //! they reach (fields, types, nullability, required-ness, enum values, defaults, bounds) are equal,
-//! except for the deliberate differences in [`DELIBERATE`]. The upstream file is read from
-//! `../shared/` at test time and never committed; without it the test says so and passes.
+//! except for the deliberate differences in [`DELIBERATE`]. The upstream file is the newest
+//! `openapi.third-party-copy.<YYYY-MM-DD>.json` in `../shared/theirstack/`, read at test time and
+//! never committed; without one the test says so and passes, except under `CI`, where it fails.
 
 #[path = "support/spec_diff.rs"]
 mod spec_diff;
 
+use chrono::NaiveDate;
 use serde_json::Value;
 use spec_diff::{Change, Facts, Key, Owner};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-/// TheirStack's file, relative to the crate root.
-const UPSTREAM: &str = "../shared/theirstack/openapi.third-party-copy.2026-02-19.json";
+/// The directory of TheirStack's file, relative to the crate root.
+const UPSTREAM_DIR: &str = "../shared/theirstack";
+/// The names TheirStack's file may have; the newest date wins.
+const UPSTREAM_PATTERN: &str = "openapi.third-party-copy.<YYYY-MM-DD>.json";
 /// Our document, relative to the crate root.
 const OURS: &str = "openapi/theirstack.json";
 
@@ -27,7 +31,8 @@ struct Deliberate {
     reason: &'static str,
 }
 
-/// The later API additions our document has and the 2026-02-19 upstream file lacks.
+/// The later API additions our document has and the upstream file (2026-02-19 when written)
+/// lacks.
 const DELIBERATE: [Deliberate; 6] = [
     // Webhook signing: creating or updating a webhook can set a signing secret.
     Deliberate {
@@ -98,6 +103,53 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The date in a name of the form [`UPSTREAM_PATTERN`], when it is one (a real date, written
+/// exactly `YYYY-MM-DD`).
+fn upstream_date(name: &str) -> Option<NaiveDate> {
+    let date = name
+        .strip_prefix("openapi.third-party-copy.")?
+        .strip_suffix(".json")?;
+    let shaped = date.len() == 10
+        && date.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    shaped
+        .then(|| NaiveDate::parse_from_str(date, "%Y-%m-%d").ok())
+        .flatten()
+}
+
+/// The file in `dir` named like [`UPSTREAM_PATTERN`] with the greatest date, if any.
+fn newest_upstream(dir: &Path) -> Option<PathBuf> {
+    std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(Result::ok)
+        .filter(|entry| entry.path().is_file())
+        .filter_map(|entry| Some((upstream_date(entry.file_name().to_str()?)?, entry.path())))
+        .max_by_key(|(date, _)| *date)
+        .map(|(_, path)| path)
+}
+
+/// The upstream file to compare with. Without one: `None` (skip, saying why), or a panic when
+/// `ci` is set, so that CI cannot pass without comparing.
+fn upstream_or_skip(dir: &Path, ci: bool) -> Option<PathBuf> {
+    let found = newest_upstream(dir);
+    if found.is_none() {
+        let missing = format!("no {UPSTREAM_PATTERN} in {}", dir.display());
+        assert!(
+            !ci,
+            "CI is set and there is {missing}: TheirStack's file must be there (it is never committed)"
+        );
+        println!("skipped: there is {missing} (TheirStack's file is never committed)");
+    }
+    found
+}
+
+/// Whether the `CI` variable is set to something.
+fn in_ci() -> bool {
+    std::env::var_os("CI").is_some_and(|v| !v.is_empty())
+}
+
 fn load(path: &Path) -> Value {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: not JSON: {e}", path.display()))
@@ -139,20 +191,19 @@ fn compare(upstream: &Facts, ours: &Facts) -> Report {
 
 #[test]
 fn our_document_matches_theirstack_file_except_deliberate_differences() {
-    let upstream_path = root().join(UPSTREAM);
-    if !upstream_path.exists() {
-        println!(
-            "skipped: TheirStack's file is not at {} (it is never committed)",
-            upstream_path.display()
-        );
+    let Some(upstream_path) = upstream_or_skip(&root().join(UPSTREAM_DIR), in_ci()) else {
         return;
-    }
+    };
     let upstream =
         spec_diff::facts(&load(&upstream_path)).expect("upstream is an OpenAPI document");
     let ours = spec_diff::facts(&load(&root().join(OURS))).expect("ours is an OpenAPI document");
     let report = compare(&upstream, &ours);
 
-    println!("coverage against {UPSTREAM}: {}", report.coverage);
+    println!(
+        "coverage against {}: {}",
+        upstream_path.display(),
+        report.coverage
+    );
     if report.missing.is_empty() {
         println!("upstream operations we do not have yet: none");
     } else {
@@ -312,4 +363,84 @@ fn deliberate_entries_are_narrow() {
         new: Some("integer".into()),
     };
     assert!(!covered(&type_change));
+}
+
+/// A fresh directory under the system's temp dir, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        let dir =
+            std::env::temp_dir().join(format!("theirstack-fidelity-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The newest well-formed, real date wins; other names, and directories, are not candidates.
+#[test]
+fn the_upstream_file_with_the_newest_date_in_its_name_is_chosen() {
+    let dir = TempDir::new("newest");
+    for name in [
+        "openapi.third-party-copy.2026-02-19.json",
+        "openapi.third-party-copy.2026-03-01.json",
+        "openapi.third-party-copy.2025-12-31.json",
+        // Not candidates, though several would sort after the winner.
+        "openapi.third-party-copy.2026-13-01.json",
+        "openapi.third-party-copy.2026-02-30.json",
+        "openapi.third-party-copy.2026-3-02.json",
+        "openapi.third-party-copy.20260401.json",
+        "openapi.third-party-copy.latest.json",
+        "openapi.third-party-copy.2027-01-01.json.bak",
+        "openapi.third-party-copy.2027-01-01.yaml",
+        "openapi.third-party-copy.2027-01-01.JSON",
+        "openapi.third-party-copy..json",
+        "openapi.json",
+        "API-NOTES.md",
+    ] {
+        std::fs::write(dir.0.join(name), "{}").unwrap();
+    }
+    std::fs::create_dir(dir.0.join("openapi.third-party-copy.2030-01-01.json")).unwrap();
+    assert_eq!(
+        newest_upstream(&dir.0),
+        Some(dir.0.join("openapi.third-party-copy.2026-03-01.json"))
+    );
+    assert_eq!(upstream_or_skip(&dir.0, true), newest_upstream(&dir.0));
+
+    // Dates compare as dates: a later year beats any month of an earlier one.
+    std::fs::write(dir.0.join("openapi.third-party-copy.2027-01-01.json"), "{}").unwrap();
+    assert_eq!(
+        newest_upstream(&dir.0),
+        Some(dir.0.join("openapi.third-party-copy.2027-01-01.json"))
+    );
+}
+
+/// Without a candidate the comparison is skipped, except in CI, where it fails naming the
+/// directory and the pattern.
+#[test]
+fn a_missing_upstream_file_skips_outside_ci_and_fails_in_ci() {
+    let dir = TempDir::new("missing");
+    std::fs::write(dir.0.join("openapi.third-party-copy.latest.json"), "{}").unwrap();
+    assert_eq!(newest_upstream(&dir.0), None);
+    assert_eq!(upstream_or_skip(&dir.0, false), None);
+    let absent = dir.0.join("absent");
+    assert_eq!(upstream_or_skip(&absent, false), None);
+
+    for missing in [&dir.0, &absent] {
+        let panic = std::panic::catch_unwind(|| upstream_or_skip(missing, true))
+            .expect_err("a missing file fails in CI");
+        let message = panic.downcast_ref::<String>().cloned().unwrap_or_default();
+        assert!(
+            message.contains(&missing.display().to_string()),
+            "{message}"
+        );
+        assert!(message.contains(UPSTREAM_PATTERN), "{message}");
+    }
 }

@@ -38,16 +38,76 @@ async fn search(server: &ScriptedServer, retry: RetryPolicy) -> (Result<(), Erro
     (result, started.elapsed())
 }
 
+/// The no-hint backoff ceiling of the n-th retry: `min(cap, base × 2^(n-1))`.
+fn ceiling(policy: &RetryPolicy, n: u32) -> Duration {
+    policy.base.saturating_mul(1 << (n - 1)).min(policy.cap)
+}
+
+/// Asserts that each gap between attempts is a backoff of its retry: in `[ceiling/2, ceiling]`.
+fn assert_backoffs(policy: &RetryPolicy, gaps: &[Duration]) {
+    for (i, gap) in gaps.iter().enumerate() {
+        let ceiling = ceiling(policy, i as u32 + 1);
+        assert!(
+            *gap >= ceiling / 2 && *gap <= ceiling,
+            "retry {}: waited {gap:?}, outside [{:?}, {ceiling:?}]; all: {gaps:?}",
+            i + 1,
+            ceiling / 2
+        );
+    }
+}
+
 #[tokio::test(start_paused = true)]
-async fn a_429_without_headers_is_retried_with_backoff() {
+async fn a_429_without_headers_is_retried_after_a_backoff_of_half_the_base_to_the_base() {
+    let policy = RetryPolicy::default();
     let server = ScriptedServer::start(vec![Action::raw(429, &[], ""), ok_page()]);
-    let (result, waited) = search(&server, RetryPolicy::default()).await;
+    let (result, waited) = search(&server, policy.clone()).await;
     result.unwrap();
     assert_eq!(server.received().len(), 2);
+    println!("first backoff after a bare 429: {waited:?}");
+    assert!(!waited.is_zero(), "no hot loop");
+    assert!(waited <= policy.cap, "{waited:?}");
     assert!(
-        waited <= RetryPolicy::default().base,
-        "first backoff is at most the base: {waited:?}"
+        waited >= policy.base / 2 && waited <= policy.base,
+        "the first backoff is in [base/2, base]: {waited:?}"
     );
+    // What the client waited is the gap the server saw: the request went out after the wait.
+    assert_eq!(server.gaps(), [waited]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn bare_429s_in_a_row_back_off_within_half_the_ceiling_to_the_ceiling_each_time() {
+    // Default policy: four attempts, so three backoffs of 0.25-0.5, 0.5-1 and 1-2 s.
+    let policy = RetryPolicy::default();
+    let server = ScriptedServer::start(vec![
+        Action::raw(429, &[], ""),
+        Action::raw(429, &[], ""),
+        Action::raw(429, &[], ""),
+        ok_page(),
+    ]);
+    let (result, waited) = search(&server, policy.clone()).await;
+    result.unwrap();
+    let gaps = server.gaps();
+    println!("backoffs, default policy: {gaps:?} (total {waited:?})");
+    assert_eq!(gaps.len(), 3);
+    assert_backoffs(&policy, &gaps);
+    assert_eq!(gaps.iter().sum::<Duration>(), waited);
+
+    // A small cap: the ceilings run 0.5, 1, 2, 2, 2, ... s and the floor stays at half of them.
+    let policy = RetryPolicy {
+        max_attempts: 9,
+        cap: Duration::from_secs(2),
+        ..RetryPolicy::default()
+    };
+    let mut script = vec![Action::raw(503, &[], ""); 8];
+    script.push(ok_page());
+    let server = ScriptedServer::start(script);
+    let (result, _) = search(&server, policy.clone()).await;
+    result.unwrap();
+    let gaps = server.gaps();
+    println!("backoffs, cap 2 s: {gaps:?}");
+    assert_eq!(gaps.len(), 8);
+    assert_backoffs(&policy, &gaps);
+    assert!(gaps.iter().all(|g| *g <= policy.cap), "{gaps:?}");
 }
 
 #[tokio::test(start_paused = true)]

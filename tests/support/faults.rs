@@ -4,6 +4,7 @@
 //! reset (RST, `SO_LINGER` 0) as well as closed, bodies can be tens of megabytes, and the server
 //! records how each connection ended: how many bytes it wrote and whether the client hung up
 //! before it was done. Every answer carries `Connection: close`, so one request is one connection.
+//! A [`RefusingPort`] refuses connections until it is told to listen.
 
 use super::scripted::reason;
 use std::io::{ErrorKind, Read, Write};
@@ -145,6 +146,15 @@ impl FaultServer {
         handler: impl Fn(&Request) -> Fault + Send + Sync + 'static,
     ) -> FaultServer {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        FaultServer::serve_on(listener, host, handler)
+    }
+
+    /// Serves `listener` (bound to 127.0.0.1), with a base URL naming it `host`.
+    fn serve_on(
+        listener: TcpListener,
+        host: &str,
+        handler: impl Fn(&Request) -> Fault + Send + Sync + 'static,
+    ) -> FaultServer {
         let port = listener.local_addr().unwrap().port();
         let log: Arc<(Mutex<Log>, Condvar)> = Arc::default();
         let handler: Arc<Handler> = Arc::new(handler);
@@ -201,6 +211,40 @@ impl FaultServer {
         assert!(ended >= n, "only {ended} of {n} connections ended");
         served.sort_by_key(|s| s.index);
         served
+    }
+}
+
+/// A loopback port whose socket is bound but not listening, so that connecting to it is refused
+/// (Linux answers the SYN with a RST) until [`RefusingPort::listen`].
+pub struct RefusingPort {
+    socket: socket2::Socket,
+    pub port: u16,
+}
+
+impl RefusingPort {
+    /// Binds a socket on 127.0.0.1 on a free port, without listening.
+    pub fn reserve() -> RefusingPort {
+        use socket2::{Domain, Protocol, Socket, Type};
+        let socket = Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP)).expect("socket");
+        let any: std::net::SocketAddr = "127.0.0.1:0".parse().unwrap();
+        socket.bind(&any.into()).expect("bind loopback");
+        let port = socket
+            .local_addr()
+            .unwrap()
+            .as_socket()
+            .expect("an IP address")
+            .port();
+        RefusingPort { socket, port }
+    }
+
+    /// Starts listening and serves like [`FaultServer::start_named`] from then on.
+    pub fn listen(
+        self,
+        host: &str,
+        handler: impl Fn(&Request) -> Fault + Send + Sync + 'static,
+    ) -> FaultServer {
+        self.socket.listen(128).expect("listen");
+        FaultServer::serve_on(self.socket.into(), host, handler)
     }
 }
 

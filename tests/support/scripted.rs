@@ -1,6 +1,8 @@
 //! A loopback HTTP server that plays a script: one action per connection, in order. It can do
 //! what a mock server cannot: close a connection without answering, cut a body short, stall.
 //! Every response carries `Connection: close`, so each request arrives on a new connection.
+//! Arrival times are read on the clock of the tokio runtime that started the server (paused or
+//! not), so tests can measure the client's waits between attempts.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -59,6 +61,8 @@ impl Action {
 /// A request as received.
 #[derive(Clone, Debug)]
 pub struct Received {
+    /// When the request had been read, on the starting runtime's clock (tokio's `Instant`).
+    pub arrived: tokio::time::Instant,
     pub request_line: String,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
@@ -90,12 +94,18 @@ impl ScriptedServer {
         let base_url = format!("http://{}", listener.local_addr().unwrap());
         let received = Arc::new(Mutex::new(Vec::new()));
         let log = received.clone();
+        // The clock to stamp arrivals with: the runtime's, even while it is paused.
+        let runtime = tokio::runtime::Handle::try_current().ok();
         thread::spawn(move || {
             let mut script = script.into_iter();
             for stream in listener.incoming() {
                 let Ok(mut stream) = stream else { continue };
-                let Some(request) = read_request(&mut stream) else {
+                let Some(mut request) = read_request(&mut stream) else {
                     continue;
+                };
+                request.arrived = {
+                    let _clock = runtime.as_ref().map(|r| r.enter());
+                    tokio::time::Instant::now()
                 };
                 log.lock().unwrap().push(request);
                 let action = script
@@ -110,6 +120,15 @@ impl ScriptedServer {
     /// The requests received so far.
     pub fn received(&self) -> Vec<Received> {
         self.received.lock().unwrap().clone()
+    }
+
+    /// The time between each request's arrival and the next one's: the client's waits.
+    pub fn gaps(&self) -> Vec<Duration> {
+        let received = self.received();
+        received
+            .windows(2)
+            .map(|w| w[1].arrived.duration_since(w[0].arrived))
+            .collect()
     }
 }
 
@@ -151,6 +170,7 @@ pub fn read_request(stream: &mut TcpStream) -> Option<Received> {
         body.extend_from_slice(&chunk[..n]);
     }
     Some(Received {
+        arrived: tokio::time::Instant::now(),
         request_line,
         headers,
         body,
