@@ -9,7 +9,6 @@ use std::process::Stdio;
 use std::time::Duration;
 use theirstack_sandbox::{RateLimitWindow, Sandbox, SandboxConfig};
 
-
 /// Reads a fixture from `cli/tests/data`.
 fn fixture(name: &str) -> Value {
     let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));

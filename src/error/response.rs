@@ -288,7 +288,9 @@ impl From<crate::types::error::ConversionError> for Error {
 mod tests {
     use super::*;
 
-    fn path_of_error<T: serde::de::DeserializeOwned + std::fmt::Debug>(body: &str) -> Option<String> {
+    fn path_of_error<T: serde::de::DeserializeOwned + std::fmt::Debug>(
+        body: &str,
+    ) -> Option<String> {
         let err = serde_json::from_str::<T>(body).unwrap_err();
         json_path_at(body.as_bytes(), err.line(), err.column())
     }
