@@ -166,7 +166,7 @@ impl fmt::Debug for Client {
 /// Settings for a [`Client`].
 #[derive(Default)]
 pub struct ClientBuilder {
-    api_key: Option<String>,
+    api_key: Option<KeyInput>,
     base_url: Option<String>,
     connect_timeout: Option<Duration>,
     timeout: Option<Duration>,
@@ -175,6 +175,12 @@ pub struct ClientBuilder {
     allow_insecure_http: bool,
     retry: Option<RetryPolicy>,
     max_pacing_wait: Option<Duration>,
+}
+
+/// A key as the builder was given it: checked when the client is built, or already checked.
+enum KeyInput {
+    Raw(String),
+    Checked(ApiKey),
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -194,9 +200,15 @@ impl fmt::Debug for ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// The API key (required).
+    /// The API key (required), checked by [`build`](Self::build).
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
-        self.api_key = Some(key.into());
+        self.api_key = Some(KeyInput::Raw(key.into()));
+        self
+    }
+
+    /// The API key, already checked by [`ApiKey::new`].
+    pub fn key(mut self, key: ApiKey) -> Self {
+        self.api_key = Some(KeyInput::Checked(key));
         self
     }
 
@@ -209,7 +221,7 @@ impl ClientBuilder {
         let key = var(API_KEY_ENV).ok_or_else(|| {
             Error::invalid_input(format!("{API_KEY_ENV} is not set (or not valid UTF-8)"))
         })?;
-        self.api_key = Some(key);
+        self.api_key = Some(KeyInput::Raw(key));
         if let Some(url) = var(BASE_URL_ENV).filter(|u| !u.is_empty()) {
             self.base_url = Some(url);
         }
@@ -270,9 +282,15 @@ impl ClientBuilder {
 
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<Client> {
-        let key = ApiKey::new(self.api_key.ok_or_else(|| {
-            Error::invalid_input(format!("no API key: pass one or set {API_KEY_ENV}"))
-        })?)?;
+        let key = match self.api_key {
+            Some(KeyInput::Checked(key)) => key,
+            Some(KeyInput::Raw(key)) => ApiKey::new(key)?,
+            None => {
+                return Err(Error::invalid_input(format!(
+                    "no API key: pass one or set {API_KEY_ENV}"
+                )));
+            }
+        };
         let base_url = checked_base_url(
             self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL),
             self.allow_insecure_http,

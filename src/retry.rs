@@ -13,7 +13,11 @@
 use std::time::{Duration, SystemTime};
 
 /// How the client retries. The defaults suit TheirStack's 4 requests/second search limit.
+///
+/// Built from [`RetryPolicy::default`] (or [`RetryPolicy::none`]) and the setters:
+/// `RetryPolicy::default().max_attempts(6).retry_writes(true)`.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RetryPolicy {
     /// Attempts in total, the first one included (1 disables retries). Default 4.
     pub max_attempts: u32,
@@ -47,10 +51,43 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// A policy that never retries.
     pub fn none() -> Self {
-        RetryPolicy {
-            max_attempts: 1,
-            ..RetryPolicy::default()
-        }
+        RetryPolicy::default().max_attempts(1)
+    }
+
+    /// Sets [`max_attempts`](Self::max_attempts) (at least 1).
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// Sets the backoff [`base`](Self::base).
+    pub fn base(mut self, base: Duration) -> Self {
+        self.base = base;
+        self
+    }
+
+    /// Sets the backoff [`cap`](Self::cap).
+    pub fn cap(mut self, cap: Duration) -> Self {
+        self.cap = cap;
+        self
+    }
+
+    /// Sets [`max_wait`](Self::max_wait).
+    pub fn max_wait(mut self, wait: Duration) -> Self {
+        self.max_wait = wait;
+        self
+    }
+
+    /// Sets [`max_elapsed`](Self::max_elapsed).
+    pub fn max_elapsed(mut self, elapsed: Duration) -> Self {
+        self.max_elapsed = elapsed;
+        self
+    }
+
+    /// Sets [`retry_writes`](Self::retry_writes).
+    pub fn retry_writes(mut self, on: bool) -> Self {
+        self.retry_writes = on;
+        self
     }
 }
 

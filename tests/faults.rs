@@ -161,10 +161,7 @@ async fn a_reset_in_the_middle_of_the_body_is_not_retried_for_a_write() {
 #[tokio::test(start_paused = true)]
 async fn a_write_is_retried_after_a_reset_only_when_the_caller_opts_in() {
     let server = FaultServer::script(vec![Fault::Reset, created_webhook()]);
-    let policy = RetryPolicy {
-        retry_writes: true,
-        ..RetryPolicy::default()
-    };
+    let policy = RetryPolicy::default().retry_writes(true);
     let client = support::client_for_url(&server.base_url, policy);
     create_webhook(&client).await.unwrap();
     assert_eq!(server.requests().len(), 2);
@@ -291,10 +288,7 @@ async fn a_body_cut_short_on_every_attempt_ends_in_a_transport_error() {
         sent: partial_page(),
     };
     let server = FaultServer::script(vec![cut.clone(), cut.clone(), cut]);
-    let policy = RetryPolicy {
-        max_attempts: 3,
-        ..RetryPolicy::default()
-    };
+    let policy = RetryPolicy::default().max_attempts(3);
     let client = support::client_for_url(&server.base_url, policy);
     let err = search(&client).await.unwrap_err();
     assert!(err.is_transport(), "{err:?}");
@@ -379,11 +373,7 @@ fn is_timeout(err: &Error) -> bool {
 #[tokio::test]
 async fn a_body_slower_than_the_timeout_is_abandoned_and_the_read_retried() {
     let server = FaultServer::script(vec![stall(), ok_page()]);
-    let policy = RetryPolicy {
-        max_attempts: 2,
-        base: Duration::from_millis(1),
-        ..RetryPolicy::default()
-    };
+    let policy = RetryPolicy::default().max_attempts(2).base(Duration::from_millis(1));
     let client = client_with_timeout(&server.base_url, policy);
     let started = std::time::Instant::now();
     search(&client).await.unwrap();
@@ -667,11 +657,7 @@ async fn a_20_mb_json_error_body_is_not_parsed_and_each_attempt_is_cut() {
         len: TWENTY_MB,
     };
     let server = FaultServer::script(vec![huge.clone(), huge]);
-    let policy = RetryPolicy {
-        max_attempts: 2,
-        base: Duration::from_millis(1),
-        ..RetryPolicy::default()
-    };
+    let policy = RetryPolicy::default().max_attempts(2).base(Duration::from_millis(1));
     let client = support::client_for_url(&server.base_url, policy);
     let err = search(&client).await.unwrap_err();
     assert!(err.is_server(), "{err:?}");

@@ -93,11 +93,7 @@ async fn bare_429s_in_a_row_back_off_within_half_the_ceiling_to_the_ceiling_each
     assert_eq!(gaps.iter().sum::<Duration>(), waited);
 
     // A small cap: the ceilings run 0.5, 1, 2, 2, 2, ... s and the floor stays at half of them.
-    let policy = RetryPolicy {
-        max_attempts: 9,
-        cap: Duration::from_secs(2),
-        ..RetryPolicy::default()
-    };
+    let policy = RetryPolicy::default().max_attempts(9).cap(Duration::from_secs(2));
     let mut script = vec![Action::raw(503, &[], ""); 8];
     script.push(ok_page());
     let server = ScriptedServer::start(script);
@@ -175,10 +171,7 @@ async fn attempts_are_capped_and_the_last_error_is_returned() {
     let server = ScriptedServer::start(vec![Action::raw(502, &[], "<html>bad gateway</html>"); 6]);
     let (result, _) = search(
         &server,
-        RetryPolicy {
-            max_attempts: 3,
-            ..RetryPolicy::default()
-        },
+        RetryPolicy::default().max_attempts(3),
     )
     .await;
     let err = result.unwrap_err();
@@ -249,10 +242,7 @@ async fn a_webhook_create_is_retried_when_the_caller_opts_in() {
     ]);
     let client = support::client_for_url(
         &server.base_url,
-        RetryPolicy {
-            retry_writes: true,
-            ..RetryPolicy::default()
-        },
+        RetryPolicy::default().retry_writes(true),
     );
     let hook = client
         .post_webhooks_v0()

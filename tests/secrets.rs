@@ -264,10 +264,7 @@ async fn trace_output_never_shows_the_key() {
     ]);
     let client = timerless_client(
         &server.base_url,
-        RetryPolicy {
-            max_attempts: 2,
-            ..RetryPolicy::default()
-        },
+        RetryPolicy::default().max_attempts(2),
     );
     search(&client).await.unwrap();
     assert!(search(&client).await.unwrap_err().is_unauthorized());
