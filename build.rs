@@ -1,14 +1,14 @@
 //! Generates the TheirStack client from the OpenAPI document at build time.
 //!
 //! Reads `openapi/theirstack.json` (or the file named by `THEIRSTACK_OPENAPI`), converts it to
-//! OpenAPI 3.0 (`build/convert.rs`), and writes into `OUT_DIR`: the progenitor client
+//! OpenAPI 3.0 (`build/convert/`), and writes into `OUT_DIR`: the progenitor client
 //! (`codegen.rs`), the open enums (`open_enums.rs`), facts about the document
 //! (`document_facts.rs`) and the converted document (`openapi-3.0.json`). It also sets one
 //! `theirstack_has="…"` cfg per operation, schema field and enum value, so that wrappers of an
 //! operation and tests of later API additions compile only against documents that have them,
 //! and writes them to `cfgs.txt` for the workspace's other crates.
 
-#[path = "build/convert.rs"]
+#[path = "build/convert/mod.rs"]
 mod convert;
 #[path = "build/generate.rs"]
 mod generate;

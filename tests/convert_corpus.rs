@@ -1,4 +1,4 @@
-//! Runs the OpenAPI 3.1 → 3.0 converter (`build/convert.rs`) on a corpus of tricky documents
+//! Runs the OpenAPI 3.1 → 3.0 converter (`build/convert/`) on a corpus of tricky documents
 //! (`tests/data/openapi-3.1/*.json`) and proves each outcome.
 //!
 //! Rule: every corpus document either converts into a document that progenitor, with the build's
@@ -6,7 +6,7 @@
 //! surface; or the converter refuses it with an error naming the JSON pointer and the rule. Every
 //! file of the corpus has exactly one expectation below.
 
-#[path = "../build/convert.rs"]
+#[path = "../build/convert/mod.rs"]
 #[allow(dead_code, clippy::collapsible_if)]
 mod convert;
 #[path = "../build/generate.rs"]

@@ -4,7 +4,7 @@
 //! Rule: any change to the OpenAPI document that changes the public API shows up as a diff of
 //! `openapi/surface.txt` in review. Rewrite the file with the command in [`UPDATE_COMMAND`].
 
-#[path = "../build/convert.rs"]
+#[path = "../build/convert/mod.rs"]
 #[allow(dead_code, clippy::collapsible_if)]
 mod convert;
 #[path = "../build/generate.rs"]
