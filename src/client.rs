@@ -6,7 +6,9 @@
 
 use crate::api;
 use crate::error::{Error, Result};
-use crate::rate_limit::{EndpointGroup, Pacer, RateLimit};
+use crate::rate_limit::{
+    DEFAULT_MARGIN, EndpointGroup, Limiters, Quota, RateLimit, Tier, limiters_for,
+};
 use crate::retry::RetryPolicy;
 use reqwest::header::HeaderValue;
 use std::fmt;
@@ -52,6 +54,13 @@ impl ApiKey {
         Ok(ApiKey(key))
     }
 
+    /// The key's SHA-256 digest: how the rate-limit registry tells keys apart without holding
+    /// them.
+    fn fingerprint(&self) -> [u8; 32] {
+        use sha2::Digest;
+        sha2::Sha256::digest(self.0.as_bytes()).into()
+    }
+
     /// The `Authorization` header value, marked sensitive so it is never logged.
     fn bearer(&self) -> Result<HeaderValue> {
         let mut value = HeaderValue::from_str(&format!("Bearer {}", self.0)).map_err(|_| {
@@ -79,7 +88,9 @@ pub(crate) struct SharedInner {
     pub(crate) user_agent: HeaderValue,
     pub(crate) retry: RetryPolicy,
     pub(crate) max_pacing_wait: Duration,
-    pub(crate) pacer: Pacer,
+    /// Whether requests wait for their slot in the limiter (else they go out at once).
+    pub(crate) pace: bool,
+    pub(crate) limiters: Arc<Limiters>,
 }
 
 impl fmt::Debug for Shared {
@@ -88,6 +99,7 @@ impl fmt::Debug for Shared {
             .field("authorization", &"<redacted>")
             .field("retry", &self.0.retry)
             .field("max_pacing_wait", &self.0.max_pacing_wait)
+            .field("pace", &self.0.pace)
             .finish()
     }
 }
@@ -131,7 +143,23 @@ impl Client {
 
     /// The rate-limit state of the last response from an endpoint group.
     pub fn rate_limit(&self, group: EndpointGroup) -> Option<RateLimit> {
-        self.shared().pacer.last(group)
+        self.shared().limiters.group(group).last()
+    }
+
+    /// The quotas the client keeps an endpoint group under: the tier it was built with, or what
+    /// the server's `RateLimit-Policy` said since.
+    pub fn rate_limit_quotas(&self, group: EndpointGroup) -> Vec<Quota> {
+        self.shared().limiters.group(group).quotas()
+    }
+
+    /// The smoothed time responses of a group took to come back, once one did.
+    pub(crate) fn observed_latency(&self, group: EndpointGroup) -> Option<Duration> {
+        self.shared().limiters.group(group).latency()
+    }
+
+    /// Requests per second a group's quotas allow in the long run (`None`: no quota known).
+    pub(crate) fn sustained_rate(&self, group: EndpointGroup) -> Option<f64> {
+        self.shared().limiters.group(group).sustained_rate()
     }
 
     /// The generated client ([`api::Client`]), whose methods are the API's operations.
@@ -175,6 +203,9 @@ pub struct ClientBuilder {
     allow_insecure_http: bool,
     retry: Option<RetryPolicy>,
     max_pacing_wait: Option<Duration>,
+    quotas: Option<Vec<Quota>>,
+    no_pacing: bool,
+    margin: Option<Duration>,
 }
 
 /// A key as the builder was given it: checked when the client is built, or already checked.
@@ -195,6 +226,9 @@ impl fmt::Debug for ClientBuilder {
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("retry", &self.retry)
             .field("max_pacing_wait", &self.max_pacing_wait)
+            .field("quotas", &self.quotas)
+            .field("no_pacing", &self.no_pacing)
+            .field("margin", &self.margin)
             .finish()
     }
 }
@@ -273,10 +307,37 @@ impl ClientBuilder {
         self
     }
 
-    /// Longest pause before a request whose rate-limit window is known to be exhausted.
-    /// Default [`DEFAULT_MAX_PACING_WAIT`]; zero turns pacing off.
+    /// Longest time a request waits for its rate-limit slot; a request that would wait longer
+    /// fails at once with a rate-limited error naming the window. Default
+    /// [`DEFAULT_MAX_PACING_WAIT`].
     pub fn max_pacing_wait(mut self, wait: Duration) -> Self {
         self.max_pacing_wait = Some(wait);
+        self
+    }
+
+    /// The account's tier: the search quotas assumed until the server's `RateLimit-Policy`
+    /// says otherwise. Default [`Tier::Paid`] (4 requests per second).
+    pub fn rate_limit_tier(self, tier: Tier) -> Self {
+        self.rate_limit_quotas(tier.quotas())
+    }
+
+    /// Search quotas to assume instead of a tier's.
+    pub fn rate_limit_quotas(mut self, quotas: Vec<Quota>) -> Self {
+        self.quotas = Some(quotas);
+        self
+    }
+
+    /// Time added to every window so that arrival-time jitter cannot put a request inside the
+    /// window it waited for. Default [`DEFAULT_MARGIN`].
+    pub fn rate_limit_margin(mut self, margin: Duration) -> Self {
+        self.margin = Some(margin);
+        self
+    }
+
+    /// Whether requests wait for their rate-limit slot (default `true`). Off, they go out at
+    /// once and the server decides; 429s are still retried.
+    pub fn pace_requests(mut self, on: bool) -> Self {
+        self.no_pacing = !on;
         self
     }
 
@@ -306,12 +367,19 @@ impl ClientBuilder {
                 .build()
                 .map_err(Error::transport)?,
         };
+        let limiters = limiters_for(
+            key.fingerprint(),
+            &base_url,
+            self.quotas.unwrap_or_else(|| Tier::default().quotas()),
+            self.margin.unwrap_or(DEFAULT_MARGIN),
+        );
         let shared = Shared(Arc::new(SharedInner {
             authorization: key.bearer()?,
             user_agent,
             retry: self.retry.unwrap_or_default(),
             max_pacing_wait: self.max_pacing_wait.unwrap_or(DEFAULT_MAX_PACING_WAIT),
-            pacer: Pacer::default(),
+            pace: !self.no_pacing,
+            limiters,
         }));
         Ok(Client {
             api: api::Client::new_with_client(&base_url, http, shared),

@@ -1,23 +1,26 @@
 //! Per-request behaviour, all in one `ClientHooks` implementation.
 //!
 //! Rule: every request of every operation passes through here, and only here: the key and user
-//! agent are added (`pre`); the request waits out an exhausted rate-limit window, is sent,
-//! its body is read in full, the rate-limit state is recorded, and it is retried as
-//! [`crate::retry::decide`] says (`exec`). Error bodies are read up to [`ERROR_BODY_LIMIT`]
+//! agent are added (`pre`); the request takes its slot in its group's rate limiter and waits for
+//! it (or is refused at once when the slot is further away than `max_pacing_wait`), is sent, its
+//! body is read in full, the rate-limit headers teach the limiter, and it is retried as
+//! [`crate::retry::decide`] says, each attempt taking a slot of its own (`exec`). Error bodies are read up to [`ERROR_BODY_LIMIT`]
 //! bytes and always handed on as JSON, so an HTML page or an empty body from a gateway still
 //! becomes a typed [`crate::Error`] with its status. Each request runs in a `tracing` span with
-//! its operation id, attempts, status, request id and waits.
+//! its operation id, attempts, status, request id, the time waited for retries and rate-limit
+//! slots (`waited_ms`) and for slots alone (`paced_ms`).
 
 use crate::api::Client as Api;
 use crate::client::{Shared, SharedInner};
-use crate::error::{ERROR_BODY_LIMIT, RAW_BODY_MARKER};
-use crate::rate_limit::{EndpointGroup, RateLimit, SEARCH_OPERATIONS};
+use crate::error::{ERROR_BODY_LIMIT, PACED_MARKER, RAW_BODY_MARKER};
+use crate::rate_limit::{EndpointGroup, RateLimit, Refusal, SEARCH_OPERATIONS};
 use crate::retry::{self, Attempt, Decision, Outcome};
 use bytes::{Bytes, BytesMut};
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::header::{AUTHORIZATION, CONTENT_LENGTH, HeaderValue, USER_AGENT};
 use reqwest::{Method, Request, Response};
 use std::time::{Duration, SystemTime};
+use tokio::time::Instant;
 use tracing::Instrument;
 
 /// Whether an operation only reads: every GET, and the three search POSTs.
@@ -54,6 +57,7 @@ impl ClientHooks<Shared> for Api {
             http.response.status_code = tracing::field::Empty,
             request_id = tracing::field::Empty,
             waited_ms = tracing::field::Empty,
+            paced_ms = tracing::field::Empty,
         );
         send_with_retries(self.client(), &self.inner().0, request, info.operation_id)
             .instrument(span)
@@ -65,40 +69,49 @@ async fn send_with_retries(
     http: &reqwest::Client,
     shared: &SharedInner,
     request: Request,
-    operation_id: &'static str,
+    operation_id: &str,
 ) -> reqwest::Result<Response> {
     let span = tracing::Span::current();
     let group = EndpointGroup::of(operation_id);
+    let limiter = shared.limiters.group(group);
     let idempotent = is_read_only(request.method(), operation_id);
-    let started = tokio::time::Instant::now();
+    let started = Instant::now();
     let mut waited = Duration::ZERO;
+    let mut paced = match take_slot(shared, group).await {
+        Ok(wait) => wait,
+        Err(refusal) => {
+            tracing::debug!(
+                wait_ms = refusal.wait.as_millis() as u64,
+                window = %refusal.quota,
+                "refused: the rate-limit slot is further away than max_pacing_wait"
+            );
+            return Ok(refusal_response(&refusal, shared.max_pacing_wait));
+        }
+    };
     let mut current = request;
     let mut number = 1;
     loop {
-        let pause = shared.pacer.delay(group, shared.max_pacing_wait);
-        if !pause.is_zero() {
-            tracing::debug!(
-                wait_ms = pause.as_millis() as u64,
-                "waiting for an exhausted rate-limit window"
-            );
-            tokio::time::sleep(pause).await;
-            waited += pause;
-        }
         // Keep a copy for the next attempt while one may follow; JSON bodies always clone.
         let spare = if number < shared.retry.max_attempts {
             current.try_clone()
         } else {
             None
         };
+        let sent = Instant::now();
         let result = match http.execute(current).await {
-            Ok(response) => buffer(response).await,
+            Ok(response) => {
+                limiter.record_latency(sent.elapsed());
+                buffer(response).await
+            }
             Err(e) => Err(e),
         };
         let outcome = match &result {
             Ok(response) => {
                 let state = RateLimit::from_headers(response.headers());
                 let rate_limit_reset = state.as_ref().and_then(RateLimit::wait);
-                shared.pacer.observe(group, state);
+                if let Some(state) = &state {
+                    limiter.observe(Instant::now(), state);
+                }
                 if let Some(id) = response
                     .headers()
                     .get("x-request-id")
@@ -126,32 +139,88 @@ async fn send_with_retries(
             elapsed: started.elapsed(),
         };
         let decision = retry::decide(&shared.retry, attempt, outcome, fastrand::f64());
-        match (decision, spare) {
-            (Decision::Retry(wait), Some(next)) => {
-                tracing::debug!(
-                    attempt = number,
-                    ?outcome,
-                    wait_ms = wait.as_millis() as u64,
-                    "retrying"
-                );
-                tokio::time::sleep(wait).await;
-                waited += wait;
-                number += 1;
-                current = next;
-            }
-            _ => {
-                span.record("attempts", number);
-                span.record("waited_ms", waited.as_millis() as u64);
-                // One event per request with its outcome, inside the span (which carries the
-                // fields); the span itself may close later, when the connection does.
-                match &result {
-                    Ok(_) => tracing::debug!("request done"),
-                    Err(e) => tracing::debug!(error = %e, "request failed"),
+        if let (Decision::Retry(wait), Some(next)) = (decision, spare) {
+            tracing::debug!(
+                attempt = number,
+                ?outcome,
+                wait_ms = wait.as_millis() as u64,
+                "retrying"
+            );
+            tokio::time::sleep(wait).await;
+            waited += wait;
+            match take_slot(shared, group).await {
+                Ok(wait) => {
+                    paced += wait;
+                    number += 1;
+                    current = next;
+                    continue;
                 }
-                return result;
+                Err(refusal) => tracing::debug!(
+                    wait_ms = refusal.wait.as_millis() as u64,
+                    window = %refusal.quota,
+                    "not retrying: the rate-limit slot is further away than max_pacing_wait"
+                ),
             }
         }
+        span.record("attempts", number);
+        span.record("waited_ms", (waited + paced).as_millis() as u64);
+        span.record("paced_ms", paced.as_millis() as u64);
+        // One event per request with its outcome, inside the span (which carries the fields);
+        // the span itself may close later, when the connection does.
+        match &result {
+            Ok(_) => tracing::debug!("request done"),
+            Err(e) => tracing::debug!(error = %e, "request failed"),
+        }
+        return result;
     }
+}
+
+/// Takes the request's slot in its group's limiter and waits for it; returns the time waited.
+/// Refused, taking nothing, when the slot is further away than `max_pacing_wait`. Dropped while
+/// waiting, the request frees its slot.
+async fn take_slot(shared: &SharedInner, group: EndpointGroup) -> Result<Duration, Refusal> {
+    if !shared.pace {
+        return Ok(Duration::ZERO);
+    }
+    let now = Instant::now();
+    let slot = shared
+        .limiters
+        .group(group)
+        .reserve(now, shared.max_pacing_wait)?;
+    let wait = slot.at.saturating_duration_since(now);
+    if !wait.is_zero() {
+        match &slot.binding {
+            Some(quota) => tracing::debug!(
+                wait_ms = wait.as_millis() as u64,
+                window = %quota,
+                "waiting for a rate-limit slot"
+            ),
+            None => tracing::debug!(
+                wait_ms = wait.as_millis() as u64,
+                "waiting for a rate-limit slot"
+            ),
+        }
+        tokio::time::sleep_until(slot.at).await;
+    }
+    slot.commit();
+    Ok(wait)
+}
+
+/// The answer to a request the limiter refused: a 429 that never left the client, marked with
+/// [`PACED_MARKER`] so the crate's error says why and for how long.
+fn refusal_response(refusal: &Refusal, max_wait: Duration) -> Response {
+    let marker = format!(
+        "{};{};{}",
+        refusal.wait.as_millis(),
+        max_wait.as_millis(),
+        refusal.quota
+    );
+    let mut rebuilt = http::Response::new(Bytes::from_static(b"null"));
+    *rebuilt.status_mut() = reqwest::StatusCode::TOO_MANY_REQUESTS;
+    let value = HeaderValue::from_str(&marker)
+        .unwrap_or_else(|_| HeaderValue::from_static("0;0;a rate-limit window"));
+    rebuilt.headers_mut().insert(PACED_MARKER, value);
+    Response::from(rebuilt)
 }
 
 /// Reads the body in full so that a connection lost mid-body is retried like any other, and

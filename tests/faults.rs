@@ -373,7 +373,9 @@ fn is_timeout(err: &Error) -> bool {
 #[tokio::test]
 async fn a_body_slower_than_the_timeout_is_abandoned_and_the_read_retried() {
     let server = FaultServer::script(vec![stall(), ok_page()]);
-    let policy = RetryPolicy::default().max_attempts(2).base(Duration::from_millis(1));
+    let policy = RetryPolicy::default()
+        .max_attempts(2)
+        .base(Duration::from_millis(1));
     let client = client_with_timeout(&server.base_url, policy);
     let started = std::time::Instant::now();
     search(&client).await.unwrap();
@@ -657,7 +659,9 @@ async fn a_20_mb_json_error_body_is_not_parsed_and_each_attempt_is_cut() {
         len: TWENTY_MB,
     };
     let server = FaultServer::script(vec![huge.clone(), huge]);
-    let policy = RetryPolicy::default().max_attempts(2).base(Duration::from_millis(1));
+    let policy = RetryPolicy::default()
+        .max_attempts(2)
+        .base(Duration::from_millis(1));
     let client = support::client_for_url(&server.base_url, policy);
     let err = search(&client).await.unwrap_err();
     assert!(err.is_server(), "{err:?}");

@@ -267,13 +267,15 @@ proptest! {
         let parsed = RateLimit::from_headers(&headers).expect("windows");
         let expected: Vec<Window> = windows
             .iter()
-            .map(|(n, r, t, q, w, pk)| Window {
-                policy: (!legacy_only).then(|| n.clone()),
-                limit: Some(*q),
-                remaining: Some(*r),
-                reset: Some(Duration::from_secs(*t)),
-                window: (!legacy_only).then(|| Duration::from_secs(*w)),
-                partition_key: (!legacy_only).then(|| pk.clone()),
+            .map(|(n, r, t, q, w, pk)| {
+                let mut window = Window::default();
+                window.policy = (!legacy_only).then(|| n.clone());
+                window.limit = Some(*q);
+                window.remaining = Some(*r);
+                window.reset = Some(Duration::from_secs(*t));
+                window.window = (!legacy_only).then(|| Duration::from_secs(*w));
+                window.partition_key = (!legacy_only).then(|| pk.clone());
+                window
             })
             .collect();
         prop_assert_eq!(&parsed.windows, &expected);

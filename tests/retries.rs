@@ -93,7 +93,9 @@ async fn bare_429s_in_a_row_back_off_within_half_the_ceiling_to_the_ceiling_each
     assert_eq!(gaps.iter().sum::<Duration>(), waited);
 
     // A small cap: the ceilings run 0.5, 1, 2, 2, 2, ... s and the floor stays at half of them.
-    let policy = RetryPolicy::default().max_attempts(9).cap(Duration::from_secs(2));
+    let policy = RetryPolicy::default()
+        .max_attempts(9)
+        .cap(Duration::from_secs(2));
     let mut script = vec![Action::raw(503, &[], ""); 8];
     script.push(ok_page());
     let server = ScriptedServer::start(script);
@@ -169,11 +171,7 @@ async fn two_500s_then_200_succeeds_on_the_third_attempt() {
 #[tokio::test(start_paused = true)]
 async fn attempts_are_capped_and_the_last_error_is_returned() {
     let server = ScriptedServer::start(vec![Action::raw(502, &[], "<html>bad gateway</html>"); 6]);
-    let (result, _) = search(
-        &server,
-        RetryPolicy::default().max_attempts(3),
-    )
-    .await;
+    let (result, _) = search(&server, RetryPolicy::default().max_attempts(3)).await;
     let err = result.unwrap_err();
     assert!(err.is_server());
     assert_eq!(err.status().unwrap().as_u16(), 502);
@@ -240,10 +238,8 @@ async fn a_webhook_create_is_retried_when_the_caller_opts_in() {
         Action::raw(503, &[], "busy"),
         Action::json(200, &created),
     ]);
-    let client = support::client_for_url(
-        &server.base_url,
-        RetryPolicy::default().retry_writes(true),
-    );
+    let client =
+        support::client_for_url(&server.base_url, RetryPolicy::default().retry_writes(true));
     let hook = client
         .post_webhooks_v0()
         .body(webhook())
@@ -320,7 +316,7 @@ async fn an_exhausted_window_delays_the_next_search_instead_of_spending_a_429() 
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_window_reset_beyond_the_maximum_is_not_waited_for() {
+async fn a_window_reset_beyond_the_maximum_fails_at_once_without_sending() {
     let exhausted = Action::Respond {
         status: 200,
         headers: vec![
@@ -329,10 +325,7 @@ async fn a_window_reset_beyond_the_maximum_is_not_waited_for() {
         ],
         body: json!({"metadata": {}, "data": []}).to_string().into_bytes(),
     };
-    let server = ScriptedServer::start(vec![
-        exhausted,
-        Action::raw(429, &[("ratelimit", r#""per-day";r=0;t=86399"#)], ""),
-    ]);
+    let server = ScriptedServer::start(vec![exhausted, ok_page()]);
     let client = support::client_for_url(&server.base_url, RetryPolicy::default());
     client
         .search_jobs_v1()
@@ -348,12 +341,17 @@ async fn a_window_reset_beyond_the_maximum_is_not_waited_for() {
         .await
         .unwrap_err()
         .into();
+    assert_eq!(started.elapsed(), Duration::ZERO, "no wait, no retry");
     assert!(err.is_rate_limited());
+    assert_eq!(err.status(), None, "nothing was sent");
+    assert_eq!(err.pacing_wait(), Some(Duration::from_secs(86_400)));
+    let message = err.to_string();
     assert!(
-        started.elapsed() < Duration::from_secs(1),
-        "neither paced nor retried for a day"
+        message.contains("per-day") && message.contains("86400.0 s"),
+        "{message}"
     );
-    assert_eq!(server.received().len(), 2);
+    assert!(message.contains("max_pacing_wait (60.0 s)"), "{message}");
+    assert_eq!(server.received().len(), 1, "the second search was not sent");
 }
 
 #[tokio::test(start_paused = true)]

@@ -262,10 +262,7 @@ async fn trace_output_never_shows_the_key() {
         ok_page(1..3),
         ok_page(3..4),
     ]);
-    let client = timerless_client(
-        &server.base_url,
-        RetryPolicy::default().max_attempts(2),
-    );
+    let client = timerless_client(&server.base_url, RetryPolicy::default().max_attempts(2));
     search(&client).await.unwrap();
     assert!(search(&client).await.unwrap_err().is_unauthorized());
     let policy_none = timerless_client(&server.base_url, RetryPolicy::none());

@@ -32,7 +32,7 @@ fn plain_client(sandbox: &Sandbox) -> Client {
     sandbox
         .client_builder()
         .retry_policy(RetryPolicy::none())
-        .max_pacing_wait(Duration::ZERO)
+        .pace_requests(false)
         .build()
         .expect("client builds")
 }

@@ -25,6 +25,9 @@ impl fmt::Debug for Error {
         if let Some(p) = &i.json_path {
             d.field("json_path", p);
         }
+        if let Some(w) = i.pacing_wait {
+            d.field("pacing_wait", &w);
+        }
         if let Some(w) = i.withheld_rows {
             d.field("withheld_rows", &w);
         }
@@ -60,6 +63,7 @@ impl fmt::Display for Error {
                 ErrorKind::InvalidInput => "invalid input",
                 ErrorKind::RepeatedPage => "pagination stopped",
                 ErrorKind::InsufficientCredits => "insufficient credits",
+                ErrorKind::RateLimited => "rate limited",
                 _ => "error",
             })?,
         }

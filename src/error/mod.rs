@@ -9,6 +9,7 @@ use crate::rate_limit::RateLimit;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use std::fmt;
+use std::time::Duration;
 
 /// Most bytes of an error body the client reads; the rest is not downloaded.
 pub const ERROR_BODY_LIMIT: usize = 64 * 1024;
@@ -19,6 +20,10 @@ pub const BODY_EXCERPT_LIMIT: usize = 2048;
 /// Marks a response whose error body the client replaced with JSON because it was not JSON:
 /// `text` (the body is a JSON string of the original text), `text-truncated`, or `empty`.
 pub(crate) const RAW_BODY_MARKER: &str = "x-theirstack-client-raw-body";
+
+/// Marks the 429 the client answers itself when a request's rate-limit slot is further away than
+/// `max_pacing_wait`: `<wait ms>;<max ms>;<the window>`. Nothing was sent.
+pub(crate) const PACED_MARKER: &str = "x-theirstack-client-paced";
 
 /// Response headers an error keeps.
 const KEPT_HEADERS: [&str; 9] = [
@@ -87,6 +92,7 @@ struct Inner {
     json_path: Option<String>,
     message: Option<String>,
     withheld_rows: Option<u64>,
+    pacing_wait: Option<Duration>,
     resume: Option<ResumePosition>,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
@@ -130,6 +136,7 @@ impl Error {
                 json_path: None,
                 message: None,
                 withheld_rows: None,
+                pacing_wait: None,
                 resume: None,
                 source: None,
             }),
@@ -230,6 +237,12 @@ impl Error {
     /// `$.data[3].company_object.employee_count`.
     pub fn json_path(&self) -> Option<&str> {
         self.inner.json_path.as_deref()
+    }
+
+    /// For a request the client did not send because its rate-limit slot was further away than
+    /// `max_pacing_wait`: how long it would have waited.
+    pub fn pacing_wait(&self) -> Option<Duration> {
+        self.inner.pacing_wait
     }
 
     /// For insufficient credits reported by a short page: how many rows were withheld.

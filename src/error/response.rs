@@ -3,15 +3,20 @@
 //! that failed), and the generated client's errors.
 
 use super::{
-    ApiError, BODY_EXCERPT_LIMIT, Error, ErrorKind, KEPT_HEADERS, RAW_BODY_MARKER, kind_of_status,
+    ApiError, BODY_EXCERPT_LIMIT, Error, ErrorKind, KEPT_HEADERS, PACED_MARKER, RAW_BODY_MARKER,
+    kind_of_status,
 };
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderName};
 use serde_json::Value;
+use std::time::Duration;
 
 impl Error {
     /// Builds the error for an HTTP error response whose body the hooks made JSON.
     pub(crate) fn from_response(status: StatusCode, mut headers: HeaderMap, body: Value) -> Self {
+        if let Some(paced) = headers.get(PACED_MARKER).and_then(|v| v.to_str().ok()) {
+            return Error::paced(paced);
+        }
         let marker = headers.remove(RAW_BODY_MARKER);
         let mut e = Error::new(kind_of_status(status));
         e.inner.status = Some(status);
@@ -31,6 +36,28 @@ impl Error {
             e.inner.request_id = header_str(&headers, "x-request-id").map(str::to_string);
         }
         e.inner.headers = kept_headers(&headers);
+        e
+    }
+
+    /// The client's own refusal to send a request whose rate-limit slot was too far away (see
+    /// `PACED_MARKER`): rate limited, with no status, since nothing was sent.
+    fn paced(marker: &str) -> Self {
+        let mut parts = marker.splitn(3, ';');
+        let mut millis = || {
+            parts
+                .next()
+                .and_then(|m| m.parse::<u64>().ok())
+                .map(Duration::from_millis)
+        };
+        let (wait, max) = (millis(), millis());
+        let window = parts.next().unwrap_or("a rate-limit window");
+        let mut e = Error::new(ErrorKind::RateLimited);
+        e.inner.pacing_wait = wait;
+        e.inner.message = Some(format!(
+            "not sent: {window} is full and the request would wait {:.1} s, more than max_pacing_wait ({:.1} s)",
+            wait.unwrap_or_default().as_secs_f64(),
+            max.unwrap_or_default().as_secs_f64(),
+        ));
         e
     }
 

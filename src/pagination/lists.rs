@@ -71,6 +71,7 @@ macro_rules! list_source {
         #[cfg(theirstack_has = $op)]
         impl Source for $name {
             type Item = $item;
+            const OPERATION: &'static str = stringify!($send);
             const MAX_PAGE_SIZE: u64 = LIST_MAX_PAGE_SIZE;
             const PAGING: Paging = Paging::$paging;
             const HAS_TOTAL: bool = false;

@@ -25,6 +25,7 @@ macro_rules! lookup_source {
         #[cfg(theirstack_has = $op)]
         impl Source for $name {
             type Item = types::KeywordFound;
+            const OPERATION: &'static str = stringify!($send);
             const MAX_PAGE_SIZE: u64 = SEARCH_MAX_PAGE_SIZE;
             const PAGING: Paging = Paging::Offset;
             const HAS_TOTAL: bool = true;

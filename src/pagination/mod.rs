@@ -43,7 +43,7 @@ pub use crate::error::ResumePosition;
 pub use crate::pricing::{CREDITS_PER_COMPANY, CREDITS_PER_JOB, CREDITS_PER_LOOKUP, Cost};
 pub use lists::*;
 pub use lookups::*;
-pub use paginator::{Estimate, Paginator};
+pub use paginator::{Estimate, LookAhead, Paginator};
 pub use searches::*;
 pub use source::{PageRequest, Paging, RawPage, RowKey, Source};
 pub use stream::Page;

@@ -20,7 +20,30 @@ pub struct Paginator<S> {
     max_items: Option<u64>,
     max_credits: Option<u64>,
     start: Start,
-    look_ahead: usize,
+    look_ahead: LookAhead,
+}
+
+/// How many requests of a pull may be in flight at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LookAhead {
+    /// At most this many (1: one after the other, the default).
+    Fixed(usize),
+    /// As many as the rate limit can use: once a response has come back, the depth that keeps
+    /// the endpoint group's allowed rate busy at the measured latency (`rate × latency`, rounded
+    /// up, at most [`LookAhead::AUTO_MAX`]); one at a time before that.
+    Auto,
+}
+
+impl LookAhead {
+    /// The deepest [`LookAhead::Auto`] goes.
+    pub const AUTO_MAX: usize = 8;
+}
+
+impl From<usize> for LookAhead {
+    fn from(requests: usize) -> Self {
+        LookAhead::Fixed(requests.max(1))
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -51,7 +74,7 @@ impl<S: Source> Paginator<S> {
             max_items: None,
             max_credits: None,
             start: Start::Offset(0),
-            look_ahead: 1,
+            look_ahead: LookAhead::Fixed(1),
         }
     }
 
@@ -94,10 +117,13 @@ impl<S: Source> Paginator<S> {
         self.start_offset(position.offset)
     }
 
-    /// Requests in flight at once (default 1: one after the other). With more than one, the
-    /// first request asks for `total_results` so that no request goes past the end.
-    pub fn look_ahead(mut self, requests: usize) -> Self {
-        self.look_ahead = requests.max(1);
+    /// Requests in flight at once: a number (default 1: one after the other) or
+    /// [`LookAhead::Auto`]. With more than one possible, the first request asks for
+    /// `total_results` so that no request goes past the end. Every request still takes its slot
+    /// in the client's rate limiter, so a deeper look-ahead never sends faster than the limit
+    /// allows: it only keeps the limit busy when responses are slow.
+    pub fn look_ahead(mut self, requests: impl Into<LookAhead>) -> Self {
+        self.look_ahead = requests.into();
         self
     }
 
@@ -186,7 +212,8 @@ impl<S: Source> Paginator<S> {
             total: None,
             cost,
             credits_left: self.max_credits.filter(|_| !cost.is_free()),
-            want_total: self.source.wants_total() || (self.look_ahead > 1 && S::HAS_TOTAL),
+            want_total: self.source.wants_total()
+                || (self.look_ahead != LookAhead::Fixed(1) && S::HAS_TOTAL),
             planned: 0,
             stopped: false,
         };

@@ -93,6 +93,8 @@ pub enum RowKey {
 pub trait Source: Send + Sync + 'static {
     /// The row type.
     type Item: Send + 'static;
+    /// The operation it pages (its operationId): it sets the endpoint's rate-limit group.
+    const OPERATION: &'static str;
     /// Largest page the endpoint serves.
     const MAX_PAGE_SIZE: u64;
     /// The paging style the endpoint takes.

@@ -4,11 +4,12 @@
 //! A page is cut to its request's `limit` before anything is delivered, so a cap holds whatever
 //! the server sends; the rows it returned are all counted against the credit budget.
 
+use super::paginator::LookAhead;
 use super::plan::Planner;
 use super::source::{PageRequest, Paging, RawPage, RowKey, Source};
 use crate::client::Client;
 use crate::error::{Error, Result, ResumePosition};
-use crate::rate_limit::RateLimit;
+use crate::rate_limit::{EndpointGroup, RateLimit};
 use crate::types;
 use futures::stream::{FuturesOrdered, StreamExt};
 use std::future::Future;
@@ -64,7 +65,7 @@ pub(crate) struct State<S: Source> {
     pub(crate) client: Client,
     pub(crate) source: S,
     pub(crate) planner: Planner,
-    pub(crate) look_ahead: usize,
+    pub(crate) look_ahead: LookAhead,
     pub(crate) first_seen: bool,
     in_flight: FuturesOrdered<Fetch<S::Item>>,
     previous_keys: Option<Vec<RowKey>>,
@@ -74,7 +75,7 @@ pub(crate) struct State<S: Source> {
 }
 
 impl<S: Source> State<S> {
-    pub(crate) fn new(client: Client, source: S, planner: Planner, look_ahead: usize) -> Self {
+    pub(crate) fn new(client: Client, source: S, planner: Planner, look_ahead: LookAhead) -> Self {
         let delivered_to = planner.next_offset;
         State {
             client,
@@ -96,7 +97,7 @@ impl<S: Source> State<S> {
         // asked for, and one past the end costs nothing (an empty page), so the window opens
         // at once.
         let capacity = if self.first_seen || self.planner.is_capped() {
-            self.look_ahead
+            self.depth()
         } else {
             1
         };
@@ -109,13 +110,31 @@ impl<S: Source> State<S> {
             // With look-ahead, each request runs as its own task, so pages are received and
             // decoded on other workers while the consumer works through earlier ones.
             match tokio::runtime::Handle::try_current() {
-                Ok(runtime) if self.look_ahead > 1 => {
+                Ok(runtime) if self.look_ahead != LookAhead::Fixed(1) => {
                     self.in_flight.push_back(Box::pin(Spawned {
                         task: runtime.spawn(fetch),
                         request,
                     }));
                 }
                 _ => self.in_flight.push_back(Box::pin(fetch)),
+            }
+        }
+    }
+
+    /// Requests allowed in flight now.
+    fn depth(&self) -> usize {
+        match self.look_ahead {
+            LookAhead::Fixed(n) => n.max(1),
+            LookAhead::Auto => {
+                let group = EndpointGroup::of(S::OPERATION);
+                let Some(latency) = self.client.observed_latency(group) else {
+                    return 1;
+                };
+                let busy = match self.client.sustained_rate(group) {
+                    Some(rate) => (rate * latency.as_secs_f64()).ceil(),
+                    None => LookAhead::AUTO_MAX as f64,
+                };
+                (busy as usize).clamp(1, LookAhead::AUTO_MAX)
             }
         }
     }

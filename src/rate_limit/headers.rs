@@ -1,18 +1,13 @@
-//! Rate-limit state and pacing.
-//!
-//! Rule: read what TheirStack sends (`RateLimit`, `RateLimit-Policy` and the
-//! `RateLimit-Limit` / `-Remaining` / `-Reset` lists, several windows in the same order), ignore
-//! whatever is malformed, never panic; and when the last state seen for an endpoint group says a
-//! window is exhausted, hold the next request of that group until the window resets, unless that
-//! is further away than the configured maximum (then the request goes out and the server decides).
+//! The rate-limit headers of a response, parsed: `RateLimit`, `RateLimit-Policy` and the
+//! `RateLimit-Limit` / `-Remaining` / `-Reset` lists, several windows in the same order.
+//! Whatever is malformed is ignored; nothing here panics.
 
 use reqwest::header::HeaderMap;
-use std::sync::Mutex;
 use std::time::Duration;
-use tokio::time::Instant;
 
 /// One rate-limit window, as reported by the server. Fields the server did not send are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct Window {
     /// Policy name, such as `per-second`.
     pub policy: Option<String>,
@@ -30,6 +25,7 @@ pub struct Window {
 
 /// The rate-limit state one response reported: one entry per window, in the server's order.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct RateLimit {
     /// The windows, in the order of the headers.
     pub windows: Vec<Window>,
@@ -223,88 +219,6 @@ fn unquote(s: &str) -> String {
     }
 }
 
-/// Endpoints that share rate-limit windows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum EndpointGroup {
-    /// Job search, company search and technographics, which share their limits.
-    Search,
-    /// Every other operation.
-    Other,
-}
-
-/// The three search operations, which share one set of rate-limit windows and only read data.
-pub(crate) const SEARCH_OPERATIONS: [&str; 3] =
-    ["search_jobs_v1", "search_companies_v1", "technographics_v1"];
-
-impl EndpointGroup {
-    /// The group of an operation id.
-    pub fn of(operation_id: &str) -> EndpointGroup {
-        if SEARCH_OPERATIONS.contains(&operation_id) {
-            EndpointGroup::Search
-        } else {
-            EndpointGroup::Other
-        }
-    }
-
-    fn index(self) -> usize {
-        match self {
-            EndpointGroup::Search => 0,
-            EndpointGroup::Other => 1,
-        }
-    }
-}
-
-/// What the client last saw for one group.
-#[derive(Debug, Clone, Default)]
-struct GroupState {
-    last: Option<RateLimit>,
-    blocked_until: Option<Instant>,
-}
-
-/// Rate-limit memory shared by all clones of a client.
-#[derive(Debug, Default)]
-pub(crate) struct Pacer {
-    groups: Mutex<[GroupState; 2]>,
-}
-
-impl Pacer {
-    /// Records the state a response reported. A 429 without usable headers leaves it unchanged.
-    pub(crate) fn observe(&self, group: EndpointGroup, state: Option<RateLimit>) {
-        let Some(state) = state else {
-            return;
-        };
-        let mut groups = self.groups.lock().unwrap_or_else(|e| e.into_inner());
-        let entry = &mut groups[group.index()];
-        // A reset too far away to represent is never waited for (see `delay`), so it is dropped.
-        entry.blocked_until = state.wait().and_then(|w| Instant::now().checked_add(w));
-        entry.last = Some(state);
-    }
-
-    /// The last state seen for a group.
-    pub(crate) fn last(&self, group: EndpointGroup) -> Option<RateLimit> {
-        let groups = self.groups.lock().unwrap_or_else(|e| e.into_inner());
-        groups[group.index()].last.clone()
-    }
-
-    /// How long the next request of `group` should wait: the time until the exhausted window
-    /// resets, or zero when nothing is exhausted or the reset is further away than `max_wait`.
-    pub(crate) fn delay(&self, group: EndpointGroup, max_wait: Duration) -> Duration {
-        let groups = self.groups.lock().unwrap_or_else(|e| e.into_inner());
-        match groups[group.index()].blocked_until {
-            Some(until) => {
-                let wait = until.saturating_duration_since(Instant::now());
-                if wait <= max_wait {
-                    wait
-                } else {
-                    Duration::ZERO
-                }
-            }
-            None => Duration::ZERO,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -408,41 +322,5 @@ mod tests {
         let rl = RateLimit::from_headers(&h).unwrap();
         assert_eq!(rl.windows.len(), 2);
         assert_eq!(rl.windows[0].policy.as_deref(), Some("a,b"));
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn pacer_waits_for_an_exhausted_window_up_to_the_maximum() {
-        let pacer = Pacer::default();
-        let exhausted = RateLimit::from_headers(&headers(&[("ratelimit", r#""m";r=0;t=30"#)]));
-        pacer.observe(EndpointGroup::Search, exhausted);
-        assert_eq!(
-            pacer.delay(EndpointGroup::Search, Duration::from_secs(60)),
-            Duration::from_secs(30)
-        );
-        // Further away than the maximum: no wait, the server decides.
-        assert_eq!(
-            pacer.delay(EndpointGroup::Search, Duration::from_secs(10)),
-            Duration::ZERO
-        );
-        // Another group is unaffected.
-        assert_eq!(
-            pacer.delay(EndpointGroup::Other, Duration::from_secs(60)),
-            Duration::ZERO
-        );
-        tokio::time::advance(Duration::from_secs(31)).await;
-        assert_eq!(
-            pacer.delay(EndpointGroup::Search, Duration::from_secs(60)),
-            Duration::ZERO
-        );
-        // A healthy state clears the block.
-        pacer.observe(EndpointGroup::Search, exhausted_then_healthy());
-        assert_eq!(
-            pacer.delay(EndpointGroup::Search, Duration::from_secs(60)),
-            Duration::ZERO
-        );
-    }
-
-    fn exhausted_then_healthy() -> Option<RateLimit> {
-        RateLimit::from_headers(&headers(&[("ratelimit", r#""m";r=5;t=30"#)]))
     }
 }
