@@ -35,34 +35,58 @@ impl ClientHooks<Shared> for Api {
         request: &mut Request,
         _info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
-        let shared = &self.inner().0;
-        request
-            .headers_mut()
-            .insert(AUTHORIZATION, shared.authorization.clone());
-        // The generated code adds the document's version as `api-version`; TheirStack does not
-        // document such a header, so it is not sent.
-        request.headers_mut().remove("api-version");
-        request
-            .headers_mut()
-            .insert(USER_AGENT, shared.user_agent.clone());
+        add_headers(&self.inner().0, request);
         Ok(())
     }
 
     async fn exec(&self, request: Request, info: &OperationInfo) -> reqwest::Result<Response> {
-        let span = tracing::debug_span!(
-            "theirstack.request",
-            operation_id = info.operation_id,
-            http.request.method = %request.method(),
-            attempts = tracing::field::Empty,
-            http.response.status_code = tracing::field::Empty,
-            request_id = tracing::field::Empty,
-            waited_ms = tracing::field::Empty,
-            paced_ms = tracing::field::Empty,
-        );
+        let span = request_span(info.operation_id, request.method());
         send_with_retries(self.client(), &self.inner().0, request, info.operation_id)
             .instrument(span)
             .await
     }
+}
+
+/// Sends a request built outside the generated code through the same steps as
+/// [`ClientHooks::pre`] and [`ClientHooks::exec`], as operation `operation_id`.
+pub(crate) async fn send(
+    client: &crate::Client,
+    mut request: Request,
+    operation_id: &str,
+) -> reqwest::Result<Response> {
+    let api = client.api();
+    let shared = &api.inner().0;
+    add_headers(shared, &mut request);
+    let span = request_span(operation_id, request.method());
+    send_with_retries(api.client(), shared, request, operation_id)
+        .instrument(span)
+        .await
+}
+
+/// The span every request runs in.
+fn request_span(operation_id: &str, method: &Method) -> tracing::Span {
+    tracing::debug_span!(
+        "theirstack.request",
+        operation_id,
+        http.request.method = %method,
+        attempts = tracing::field::Empty,
+        http.response.status_code = tracing::field::Empty,
+        request_id = tracing::field::Empty,
+        waited_ms = tracing::field::Empty,
+        paced_ms = tracing::field::Empty,
+    )
+}
+
+/// The key and the user agent; the generated `api-version` header, which TheirStack does not
+/// document, is not sent.
+fn add_headers(shared: &SharedInner, request: &mut Request) {
+    request
+        .headers_mut()
+        .insert(AUTHORIZATION, shared.authorization.clone());
+    request.headers_mut().remove("api-version");
+    request
+        .headers_mut()
+        .insert(USER_AGENT, shared.user_agent.clone());
 }
 
 async fn send_with_retries(

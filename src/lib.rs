@@ -24,6 +24,7 @@ mod hooks;
 pub mod pagination;
 pub mod pricing;
 pub mod rate_limit;
+pub mod raw;
 pub mod retry;
 pub mod types;
 pub mod webhooks;
