@@ -1,6 +1,7 @@
 //! One-company lookups, priced per request that returns rows whatever the number of rows:
-//! technographics, with its entry point on [`Client`].
+//! technographics, with its entry point on [`Client`]; [`Client::lookups`] does many at once.
 
+use super::bulk::Lookup;
 use super::paginator::Paginator;
 use super::searches::SEARCH_MAX_PAGE_SIZE;
 use super::source::{PageRequest, Paging, RawPage, RowKey, Source};
@@ -56,6 +57,13 @@ macro_rules! lookup_source {
 
             fn key(item: &Self::Item) -> RowKey {
                 RowKey::Str(item.technology.slug.clone())
+            }
+        }
+
+        #[cfg(theirstack_has = $op)]
+        impl Lookup for $name {
+            fn for_filters(filters: types::TechDetailsFilters) -> Self {
+                $name { filters }
             }
         }
 

@@ -31,6 +31,7 @@
 //!
 //! A paginator exists only when the document the crate was built from has its operation.
 
+mod bulk;
 mod lists;
 mod lookups;
 mod paginator;
@@ -41,6 +42,7 @@ mod stream;
 
 pub use crate::error::ResumePosition;
 pub use crate::pricing::{CREDITS_PER_COMPANY, CREDITS_PER_JOB, CREDITS_PER_LOOKUP, Cost};
+pub use bulk::{CompanyRef, Lookup, LookupResult};
 pub use lists::*;
 pub use lookups::*;
 pub use paginator::{Estimate, LookAhead, Paginator};
