@@ -111,10 +111,7 @@ impl Client {
         &self,
         companies: impl IntoIterator<Item = CompanyRef>,
         concurrency: usize,
-    ) -> impl Stream<Item = LookupResult<S::Item>> + Send + 'static
-    where
-        S: Send,
-    {
+    ) -> impl Stream<Item = LookupResult<S::Item>> + Send + 'static {
         let client = self.clone();
         let companies: Vec<CompanyRef> = companies.into_iter().collect();
         stream::iter(companies)
