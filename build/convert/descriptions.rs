@@ -1,6 +1,8 @@
 //! Rule "descriptions": every `description` and `summary` of the document is rewritten so that
-//! rustdoc reads it safely once it becomes a doc comment of the generated code.
+//! rustdoc reads it safely once it becomes a doc comment of the generated code; rule "paginator
+//! links": an operation that a hand-written paginator pages says so in its description.
 
+use super::{METHODS, RULE_PAGINATOR_LINKS, Result, escape, refuse};
 use serde_json::{Map, Value};
 
 /// Calls `f` on every `description` and `summary` string of the document (not on example,
@@ -52,6 +54,47 @@ pub(super) fn doc_text(text: &str) -> String {
     out.join("\n")
 }
 
+/// Rule "paginator links": an operation with `x-paginator: <name>` is paged by the hand-written
+/// `Client::<name>`; its description ends with a link to it, so the generated method's docs
+/// name its paginator. The name must be a Rust identifier.
+pub(super) fn rule_paginator_links(root: &mut Map<String, Value>) -> Result<()> {
+    let Some(paths) = root.get_mut("paths").and_then(Value::as_object_mut) else {
+        return Ok(());
+    };
+    for (path, item) in paths.iter_mut() {
+        for method in METHODS {
+            let Some(op) = item.get_mut(method).and_then(Value::as_object_mut) else {
+                continue;
+            };
+            let Some(name) = op.get("x-paginator") else {
+                continue;
+            };
+            let pointer = format!("/paths/{}/{method}/x-paginator", escape(path));
+            let identifier = name.as_str().filter(|n| {
+                n.chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+                    && n.chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            });
+            let Some(name) = identifier.map(str::to_string) else {
+                return Err(refuse(
+                    &pointer,
+                    RULE_PAGINATOR_LINKS,
+                    format!("`{name}` is not a method name"),
+                ));
+            };
+            let link = format!("Paged by [`Client::{name}`](crate::Client::{name}).");
+            let description = match op.get("description").and_then(Value::as_str) {
+                Some(text) if !text.is_empty() => format!("{text} {link}"),
+                _ => link,
+            };
+            op.insert("description".into(), Value::String(description));
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::convert;
@@ -94,5 +137,33 @@ mod tests {
         assert_eq!(get["summary"], "a\nb");
         assert_eq!(get["parameters"][0]["schema"]["default"], "c\n\nd");
         assert_eq!(get["parameters"][0]["schema"]["enum"][0], "e\n\nf");
+    }
+
+    #[test]
+    fn an_operation_with_a_paginator_links_to_it() {
+        let doc = json!({
+            "openapi": "3.1.0",
+            "info": { "title": "t", "version": "1" },
+            "paths": {
+                "/jobs": {"post": {"operationId": "search", "description": "Finds jobs.", "x-paginator": "job_search", "responses": {}}},
+                "/bare": {"get": {"operationId": "bare", "x-paginator": "bare_pages", "responses": {}}},
+                "/plain": {"get": {"operationId": "plain", "description": "Plain.", "responses": {}}}
+            }
+        });
+        let out = convert(&doc).unwrap();
+        assert_eq!(
+            out["paths"]["/jobs"]["post"]["description"],
+            "Finds jobs. Paged by [`Client::job_search`](crate::Client::job_search)."
+        );
+        assert_eq!(
+            out["paths"]["/bare"]["get"]["description"],
+            "Paged by [`Client::bare_pages`](crate::Client::bare_pages)."
+        );
+        assert_eq!(out["paths"]["/plain"]["get"]["description"], "Plain.");
+        let mut bad = doc.clone();
+        bad["paths"]["/jobs"]["post"]["x-paginator"] = json!("job-search()");
+        let err = convert(&bad).unwrap_err().to_string();
+        assert!(err.contains("/paths/~1jobs/post/x-paginator"), "{err}");
+        assert!(err.contains("paginator links"), "{err}");
     }
 }

@@ -10,7 +10,7 @@
 //!
 //! This file holds [`convert`], which runs the passes in order, the error type, the rule names and
 //! the shared constants. The rules live in one file per group:
-//! - `descriptions.rs`: descriptions made safe for rustdoc;
+//! - `descriptions.rs`: descriptions made safe for rustdoc, and the links to paginators;
 //! - `schemas.rs`: the walk over every schema position, refused keywords, dropped annotations;
 //! - `keywords.rs`: titles, examples, `const`, exclusive bounds, type arrays, `prefixItems`;
 //! - `unions.rs`: `null` handling, `anyOf`/`oneOf` unions, `$ref` siblings;
@@ -48,6 +48,7 @@ pub const RULE_SUCCESS_BODY: &str = "one success body";
 pub const RULE_MEDIA_TYPES: &str = "media types";
 pub const RULE_PARAMETERS: &str = "parameters";
 pub const RULE_OPERATION_ID: &str = "operationId";
+pub const RULE_PAGINATOR_LINKS: &str = "paginator links";
 
 /// Why a document could not be converted: where, under which rule, and what was found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -127,6 +128,7 @@ pub fn convert(doc: &Value) -> Result<Value> {
     }
 
     descriptions::for_each_description(root, &mut |text| *text = descriptions::doc_text(text));
+    descriptions::rule_paginator_links(root)?;
     schemas::convert_schemas(root)?;
     operations::convert_operations(root)?;
     objects::open_response_objects(root);
