@@ -151,3 +151,13 @@ pub(crate) fn json_response<T: serde::Serialize>(status: StatusCode, value: &T) 
         }
     }
 }
+
+/// Re-reads a value as the generated type `U`. Payload and saved-search unions are typed or
+/// untyped JSON depending on the document, and this works for both.
+pub(crate) fn retype<T: serde::Serialize, U: serde::de::DeserializeOwned>(
+    value: &T,
+) -> Result<U, Failure> {
+    serde_json::to_value(value)
+        .and_then(serde_json::from_value)
+        .map_err(|e| Failure::internal(format!("cannot encode a record: {e}")))
+}
