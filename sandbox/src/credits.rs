@@ -5,7 +5,7 @@
 //! (`used_api_credits`) and the consumption endpoint (daily `CreditsConsumption` buckets, UTC)
 //! always agree with what searches and webhook deliveries cost.
 
-use super::errors::Failure;
+use super::errors::{Failure, built};
 use super::request::Query;
 use chrono::{DateTime, Duration as Days, NaiveDate, Utc};
 use std::collections::BTreeMap;
@@ -60,13 +60,14 @@ impl Ledger {
     }
 
     /// The balance as the API reports it.
-    pub(crate) fn balance(&self) -> types::CreditsBalance {
-        types::CreditsBalance {
-            api_credits: self.api_credits,
-            used_api_credits: self.used_api_credits,
-            ui_credits: self.ui_credits,
-            used_ui_credits: 0,
-        }
+    pub(crate) fn balance(&self) -> Result<types::CreditsBalance, Failure> {
+        built(
+            types::CreditsBalance::builder()
+                .api_credits(self.api_credits)
+                .used_api_credits(self.used_api_credits)
+                .ui_credits(self.ui_credits)
+                .used_ui_credits(0_u64),
+        )
     }
 
     /// One bucket per UTC day from `start` to `end`, both included, zeros included.
@@ -74,22 +75,26 @@ impl Ledger {
         &self,
         start: DateTime<Utc>,
         end: DateTime<Utc>,
-    ) -> Vec<types::CreditsConsumption> {
+    ) -> Result<Vec<types::CreditsConsumption>, Failure> {
         let mut out = Vec::new();
         let mut day = start.date_naive();
         while day <= end.date_naive() {
-            out.push(types::CreditsConsumption {
-                period_start: types::Timestamp(day.and_time(chrono::NaiveTime::MIN).and_utc()),
-                api_credits_consumed: i64::try_from(*self.daily.get(&day).unwrap_or(&0))
-                    .unwrap_or(i64::MAX),
-                ui_credits_consumed: 0,
-            });
+            out.push(built(
+                types::CreditsConsumption::builder()
+                    .period_start(types::Timestamp(
+                        day.and_time(chrono::NaiveTime::MIN).and_utc(),
+                    ))
+                    .api_credits_consumed(
+                        i64::try_from(*self.daily.get(&day).unwrap_or(&0)).unwrap_or(i64::MAX),
+                    )
+                    .ui_credits_consumed(0_i64),
+            )?);
             match day.succ_opt() {
                 Some(next) => day = next,
                 None => break,
             }
         }
-        out
+        Ok(out)
     }
 }
 
@@ -133,10 +138,10 @@ mod tests {
         assert_eq!(ledger.charge(4, day), 4);
         assert_eq!(ledger.charge(9, day.succ_opt().unwrap()), 6);
         assert_eq!(ledger.remaining(), 0);
-        let balance = ledger.balance();
+        let balance = ledger.balance().unwrap();
         assert_eq!((balance.api_credits, balance.used_api_credits), (0, 10));
         let start = day.and_hms_opt(0, 0, 0).unwrap().and_utc();
-        let rows = ledger.consumption(start, start + Days::days(2));
+        let rows = ledger.consumption(start, start + Days::days(2)).unwrap();
         let spent: Vec<i64> = rows.iter().map(|r| r.api_credits_consumed).collect();
         assert_eq!(spent, [4, 6, 0]);
     }

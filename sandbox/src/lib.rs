@@ -146,6 +146,11 @@
 //! [`SandboxConfig::now`] (default 2026-03-01T12:00:00Z); the sandbox's clock starts there and
 //! advances with [`tokio::time::Instant`]. Domains end in `.example`, other URLs in `.invalid`.
 
+// Generated types are built with `Default::default()` and field assignment, with their builders
+// or through serde, never with struct literals, so that a field a new document adds cannot break
+// the build; clippy's suggestion to fold the assignments into a literal is the opposite rule.
+#![allow(clippy::field_reassign_with_default)]
+
 mod config;
 mod credits;
 mod criteria;
@@ -218,7 +223,8 @@ impl Sandbox {
             .no_proxy()
             .build()
             .map_err(io::Error::other)?;
-        let data = data::generate(config.seed, config.companies, config.jobs, config.now);
+        let data = data::generate(config.seed, config.companies, config.jobs, config.now)
+            .map_err(io::Error::other)?;
         let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, config.port)).await?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {

@@ -70,9 +70,10 @@ async fn technographics(State(s): Ctx, headers: HeaderMap, body: Body) -> Respon
 }
 
 async fn credit_balance(State(s): Ctx, headers: HeaderMap) -> Response {
-    let result = s
-        .authorize(&headers)
-        .map(|()| errors::json_response(axum::http::StatusCode::OK, &s.ledger().balance()));
+    let result = s.authorize(&headers).and_then(|()| {
+        let balance = s.ledger().balance()?;
+        Ok(errors::json_response(axum::http::StatusCode::OK, &balance))
+    });
     s.finish(result)
 }
 
@@ -80,7 +81,7 @@ async fn credits_consumption(State(s): Ctx, headers: HeaderMap, RawQuery(q): Raw
     let result = s.authorize(&headers).and_then(|()| {
         let query = request::Query::parse(q.as_deref());
         let (start, end) = credits::consumption_window(&query, s.now())?;
-        let rows = s.ledger().consumption(start, end);
+        let rows = s.ledger().consumption(start, end)?;
         Ok(errors::json_response(axum::http::StatusCode::OK, &rows))
     });
     s.finish(result)

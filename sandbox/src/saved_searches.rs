@@ -4,7 +4,7 @@
 //! unknown keys refused; the views are the generated response types. They live in the webhook
 //! store, since webhooks listen to them.
 
-use crate::errors::{Failure, json_response, retype};
+use crate::errors::{Failure, built, json_response, retype};
 use crate::request;
 use crate::state::{Shared, USER_ID};
 use crate::webhooks::Store;
@@ -32,22 +32,16 @@ pub(crate) struct SavedSearch {
 
 /// The sandbox's three saved searches: 1 and 2 search jobs, 3 searches companies.
 pub(crate) fn initial_searches(now: DateTime<Utc>) -> Vec<SavedSearch> {
-    let data_engineers = types::JobSearchFiltersInput {
-        job_title_or: vec!["data engineer".to_string()],
-        job_country_code_or: vec!["US".to_string()],
-        posted_at_max_age_days: Some(14),
-        ..Default::default()
-    };
-    let remote_seniors = types::JobSearchFiltersInput {
-        job_seniority_or: vec![types::Seniority::Senior],
-        remote: Some(true),
-        posted_at_max_age_days: Some(7),
-        ..Default::default()
-    };
-    let snowflake = types::CompanySearchFiltersInput {
-        company_technology_slug_or: vec!["snowflake".to_string()],
-        ..Default::default()
-    };
+    let mut data_engineers = types::JobSearchFiltersInput::default();
+    data_engineers.job_title_or = vec!["data engineer".to_string()];
+    data_engineers.job_country_code_or = vec!["US".to_string()];
+    data_engineers.posted_at_max_age_days = Some(14);
+    let mut remote_seniors = types::JobSearchFiltersInput::default();
+    remote_seniors.job_seniority_or = vec![types::Seniority::Senior];
+    remote_seniors.remote = Some(true);
+    remote_seniors.posted_at_max_age_days = Some(7);
+    let mut snowflake = types::CompanySearchFiltersInput::default();
+    snowflake.company_technology_slug_or = vec!["snowflake".to_string()];
     let created_at = now - Days::days(30);
     vec![
         SavedSearch {
@@ -82,13 +76,14 @@ fn saved_search_body(filters: &Filters) -> Result<serde_json::Value, Failure> {
     value.map_err(|e| Failure::internal(format!("cannot encode a saved search: {e}")))
 }
 
-fn creator() -> types::UserSimple {
-    types::UserSimple {
-        email: "sandbox@theirstack.invalid".to_string(),
-        first_name: Some("Sandbox".to_string()),
-        id: USER_ID,
-        last_name: Some("User".to_string()),
-    }
+fn creator() -> Result<types::UserSimple, Failure> {
+    built(
+        types::UserSimple::builder()
+            .email("sandbox@theirstack.invalid")
+            .first_name(Some("Sandbox".to_string()))
+            .id(USER_ID)
+            .last_name(Some("User".to_string())),
+    )
 }
 
 fn search_type(filters: &Filters) -> types::SavedSearchType {
@@ -111,7 +106,7 @@ fn search_view<T: serde::de::DeserializeOwned>(
     retype(&serde_json::json!({
         "body": saved_search_body(&s.filters)?,
         "created_at": created_at,
-        "creator": creator(),
+        "creator": creator()?,
         "emails_subscribed": [],
         "frequency": null,
         "has_active_webhooks": has_active_webhooks,

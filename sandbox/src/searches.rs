@@ -10,8 +10,8 @@
 use crate::criteria::{
     CompanyCriteria, JobCriteria, TechCriteria, lower_all, normalize_domain, normalize_linkedin,
 };
-use crate::data::{Company, Dataset, UrlField, confidence_rank, copy_company};
-use crate::errors::{Failure, json_response};
+use crate::data::{Company, Dataset, company_as, confidence_rank, job_base};
+use crate::errors::{Failure, built, json_response};
 use crate::paging::{DEFAULT_LIMIT, check_limit, window};
 use crate::preview::{blur_company, blur_job, refuse_preview_with_identifiers};
 use crate::request;
@@ -167,15 +167,16 @@ fn search_jobs(shared: &Shared, body: &[u8]) -> Result<Response, Failure> {
     } else {
         BTreeSet::new()
     };
-    let response = types::JobSearchResponse {
-        data: rows,
-        metadata: types::Metadata {
-            total_results: if totals { count(matched.len()) } else { None },
-            total_companies: if totals { count(companies.len()) } else { None },
-            truncated_results: count(on_page - paid),
-            truncated_companies: Some(0),
-        },
-    };
+    let mut metadata = types::Metadata::default();
+    metadata.total_results = if totals { count(matched.len()) } else { None };
+    metadata.total_companies = if totals { count(companies.len()) } else { None };
+    metadata.truncated_results = count(on_page - paid);
+    metadata.truncated_companies = Some(0);
+    let response: types::JobSearchResponse = built(
+        types::JobSearchResponse::builder()
+            .data(rows)
+            .metadata(metadata),
+    )?;
     Ok(json_response(StatusCode::OK, &response))
 }
 
@@ -184,25 +185,14 @@ fn company_row(
     c: &types::CompanyWithTechnologySlugs,
     jobs_found: Vec<types::JobBaseOut>,
     technologies_found: Vec<types::KeywordFound>,
-) -> types::CompanyWithTechnologiesAndJobsOutput {
-    copy_company!(
+) -> Result<types::CompanyWithTechnologiesAndJobsOutput, Failure> {
+    company_as(
         c,
-        CompanyWithTechnologiesAndJobsOutput {
-            jobs_found,
-            technologies_found,
-        }
+        serde_json::json!({
+            "jobs_found": jobs_found,
+            "technologies_found": technologies_found,
+        }),
     )
-}
-
-fn job_base(job: &types::JobWithMatchingPhrasesResponseOutput) -> types::JobBaseOut {
-    types::JobBaseOut {
-        company: job.company.clone(),
-        date_posted: Some(job.date_posted),
-        has_blurred_data: false,
-        id: Some(job.id),
-        job_title: Some(job.job_title.clone()),
-        url: job.url.to_option(),
-    }
 }
 
 /// A company that matched a company search, with what it matched.
@@ -336,27 +326,28 @@ fn search_companies(shared: &Shared, body: &[u8]) -> Result<Response, Failure> {
                 .iter()
                 .take(JOBS_FOUND)
                 .map(|&i| job_base(&data.jobs[i]))
-                .collect();
-            let mut row = company_row(&h.company.record, jobs_found, h.techs.clone());
+                .collect::<Result<_, _>>()?;
+            let mut row = company_row(&h.company.record, jobs_found, h.techs.clone())?;
             if with_jobs {
                 row.num_jobs_found = count(h.jobs.len());
             }
             if blur {
                 blur_company(&mut row);
             }
-            row
+            Ok(row)
         })
-        .collect();
+        .collect::<Result<_, Failure>>()?;
     let totals = filters.include_total_results == Some(true);
-    let response = types::CompanySearchResponse {
-        data: rows,
-        metadata: types::Metadata {
-            total_results: if totals { count(hits.len()) } else { None },
-            total_companies: if totals { count(hits.len()) } else { None },
-            truncated_results: Some(0),
-            truncated_companies: count(on_page - paid),
-        },
-    };
+    let mut metadata = types::Metadata::default();
+    metadata.total_results = if totals { count(hits.len()) } else { None };
+    metadata.total_companies = if totals { count(hits.len()) } else { None };
+    metadata.truncated_results = Some(0);
+    metadata.truncated_companies = count(on_page - paid);
+    let response: types::CompanySearchResponse = built(
+        types::CompanySearchResponse::builder()
+            .data(rows)
+            .metadata(metadata),
+    )?;
     Ok(json_response(StatusCode::OK, &response))
 }
 
@@ -419,18 +410,19 @@ fn technographics(shared: &Shared, body: &[u8]) -> Result<Response, Failure> {
         ledger.charge(LOOKUP_PRICE, day);
     }
     let totals = filters.include_total_results == Some(true);
-    let response = types::CompanyTechDetailsResponse {
-        data: page,
-        metadata: types::Metadata {
-            total_results: if totals { count(rows.len()) } else { None },
-            total_companies: if totals {
-                count(usize::from(!rows.is_empty()))
-            } else {
-                None
-            },
-            truncated_results: Some(0),
-            truncated_companies: Some(0),
-        },
+    let mut metadata = types::Metadata::default();
+    metadata.total_results = if totals { count(rows.len()) } else { None };
+    metadata.total_companies = if totals {
+        count(usize::from(!rows.is_empty()))
+    } else {
+        None
     };
+    metadata.truncated_results = Some(0);
+    metadata.truncated_companies = Some(0);
+    let response: types::CompanyTechDetailsResponse = built(
+        types::CompanyTechDetailsResponse::builder()
+            .data(page)
+            .metadata(metadata),
+    )?;
     Ok(json_response(StatusCode::OK, &response))
 }

@@ -5,7 +5,7 @@ use super::catalog::{
     COUNTRIES, INVESTORS, KEYWORDS, NAME_TAILS, TECHS, tech_index, weighted_country,
 };
 use super::jobs::JobDraft;
-use super::{chance, confidence_rank, pick, readable, slugify, thousands};
+use super::{chance, confidence_rank, finish, pick, readable, slugify, thousands};
 use chrono::{DateTime, Duration as Days, NaiveDate, Utc};
 use fastrand::Rng;
 use std::collections::{BTreeMap, BTreeSet};
@@ -37,7 +37,7 @@ pub(crate) fn company_draft(
     name: String,
     tail: usize,
     now: DateTime<Utc>,
-) -> CompanyDraft {
+) -> Result<CompanyDraft, String> {
     let id = slugify(&name);
     let domain = format!("{id}.example");
     let country = weighted_country(rng);
@@ -144,65 +144,62 @@ pub(crate) fn company_draft(
     }
     let stack: Vec<usize> = stack.into_iter().collect();
 
-    let record = types::CompanyWithTechnologySlugs {
-        alexa_ranking: (employees > 200).then(|| rng.i64(1_000..2_000_000)),
-        annual_revenue_usd: Some((revenue / 1000.0).round() * 1000.0),
-        annual_revenue_usd_readable: Some(readable(revenue)),
-        apollo_id: Some(apollo_id),
-        city: Some(c.cities[city].0.to_string()),
-        company_keywords: Some(keywords),
-        country: Some(c.name.to_string()),
-        country_code: Some(c.code.to_string()),
-        domain: Some(domain.clone()),
-        employee_count: Some(employees),
-        employee_count_range: Some(employee_range(employees).to_string()),
-        founded_year: Some(founded),
-        funding_stage: stage,
-        has_blurred_data: false,
-        id: id.clone(),
-        industry: Some(if agency {
+    let record = finish(types::CompanyWithTechnologySlugs::builder()
+.alexa_ranking((employees > 200).then(|| rng.i64(1_000..2_000_000)))
+.annual_revenue_usd(Some((revenue / 1000.0).round() * 1000.0))
+.annual_revenue_usd_readable(Some(readable(revenue)))
+.apollo_id(Some(apollo_id))
+.city(Some(c.cities[city].0.to_string()))
+.company_keywords(Some(keywords))
+.country(Some(c.name.to_string()))
+.country_code(Some(c.code.to_string()))
+.domain(Some(domain.clone()))
+.employee_count(Some(employees))
+.employee_count_range(Some(employee_range(employees).to_string()))
+.founded_year(Some(founded))
+.funding_stage(stage)
+.has_blurred_data(false)
+.id(id.clone())
+.industry(Some(if agency {
             "Staffing and Recruiting".to_string()
         } else {
             industry.to_string()
-        }),
-        industry_id: Some(if agency { 104 } else { industry_id }),
-        investors,
-        is_recruiting_agency: Some(agency),
-        last_funding_round_amount_readable: last_amount,
-        last_funding_round_date: last_round,
-        linkedin_id: has_linkedin.then_some(linkedin_id),
-        linkedin_url: has_linkedin.then(|| format!("https://www.linkedin.com/company/{id}")),
-        logo: Some(format!("https://logos.sandbox.invalid/{id}.png")),
-        long_description: Some(format!(
+        }))
+.industry_id(Some(if agency { 104 } else { industry_id }))
+.investors(investors)
+.is_recruiting_agency(Some(agency))
+.last_funding_round_amount_readable(last_amount)
+.last_funding_round_date(last_round)
+.linkedin_id(has_linkedin.then_some(linkedin_id))
+.linkedin_url(has_linkedin.then(|| format!("https://www.linkedin.com/company/{id}")))
+.logo(Some(format!("https://logos.sandbox.invalid/{id}.png")))
+.long_description(Some(format!(
             "{name} is a {} company founded in {founded} and headquartered in {}, {}. Around {} people work there.",
             industry.to_lowercase(),
             c.cities[city].0,
             c.name,
             thousands(employees)
-        )),
-        name: name.clone(),
-        num_jobs: 0,
-        num_jobs_found: None,
-        num_jobs_last_30_days: 0,
-        num_technologies: stack.len() as i64,
-        possible_domains: vec![domain.clone()],
-        postal_code: None,
-        publicly_traded_exchange: listed.then(|| pick(rng, &["NASDAQ", "NYSE", "LSE"]).to_string()),
-        publicly_traded_symbol: listed.then_some(symbol),
-        seo_description: Some(format!("{name}: {} from {}.", industry, c.cities[city].0)),
-        technology_names: Some(stack.iter().map(|&t| TECHS[t].name.to_string()).collect()),
-        technology_slugs: Some(stack.iter().map(|&t| TECHS[t].slug.to_string()).collect()),
-        total_funding_usd: total_funding,
-        url: Some(domain),
-        url_source: Some("website".to_string()),
-        yc_batch: yc,
-    };
-    CompanyDraft {
+        )))
+.name(name.clone())
+.num_jobs(0)
+.num_jobs_last_30_days(0)
+.num_technologies(stack.len() as i64)
+.possible_domains(vec![domain.clone()])
+.publicly_traded_exchange(listed.then(|| pick(rng, &["NASDAQ", "NYSE", "LSE"]).to_string()))
+.publicly_traded_symbol(listed.then_some(symbol))
+.seo_description(Some(format!("{name}: {} from {}.", industry, c.cities[city].0)))
+.technology_names(Some(stack.iter().map(|&t| TECHS[t].name.to_string()).collect()))
+.technology_slugs(Some(stack.iter().map(|&t| TECHS[t].slug.to_string()).collect()))
+.total_funding_usd(total_funding)
+.url(Some(domain))
+.url_source(Some("website".to_string()))
+.yc_batch(yc))?;
+    Ok(CompanyDraft {
         record,
         country,
         city,
         stack,
-    }
+    })
 }
 
 /// The technographics rows of a company: its jobs' mentions plus a seeded history.
@@ -213,7 +210,7 @@ pub(crate) fn technographics(
     own: &[usize],
     jobs: &[JobDraft],
     today: NaiveDate,
-) -> Vec<types::KeywordFound> {
+) -> Result<Vec<types::KeywordFound>, String> {
     struct Row {
         tech: usize,
         jobs: i64,
@@ -285,39 +282,40 @@ pub(crate) fn technographics(
                 4..=9 => types::KeywordFoundConfidence::Medium,
                 _ => types::KeywordFoundConfidence::Low,
             };
-            types::KeywordFound {
-                company_name: company.name.clone(),
-                confidence,
-                first_date_found: r.first,
-                jobs: r.jobs,
-                jobs_last_180_days: r.last_180,
-                jobs_last_30_days: r.last_30,
-                jobs_last_7_days: r.last_7,
-                last_date_found: r.last,
-                rank_within_category: rank[i],
-                relative_occurrence_within_category: share[i],
-                technology: types::KeywordExtended {
-                    category: Some(t.category.to_string()),
-                    category_slug: Some(t.category_slug.to_string()),
-                    logo: Some(format!(
+            let technology: types::KeywordExtended = finish(
+                types::KeywordExtended::builder()
+                    .category(Some(t.category.to_string()))
+                    .category_slug(Some(t.category_slug.to_string()))
+                    .logo(Some(format!(
                         "https://logos.sandbox.invalid/technologies/{}.png",
                         t.slug
-                    )),
-                    logo_thumbnail: None,
-                    name: t.name.to_string(),
-                    parent_category: Some(t.parent.to_string()),
-                    parent_category_slug: Some(t.parent_slug.to_string()),
-                    slug: t.slug.to_string(),
-                },
-                theirstack_score: None,
-            }
+                    )))
+                    .name(t.name.to_string())
+                    .parent_category(Some(t.parent.to_string()))
+                    .parent_category_slug(Some(t.parent_slug.to_string()))
+                    .slug(t.slug.to_string()),
+            )?;
+            finish(
+                types::KeywordFound::builder()
+                    .company_name(company.name.clone())
+                    .confidence(confidence)
+                    .first_date_found(r.first)
+                    .jobs(r.jobs)
+                    .jobs_last_180_days(r.last_180)
+                    .jobs_last_30_days(r.last_30)
+                    .jobs_last_7_days(r.last_7)
+                    .last_date_found(r.last)
+                    .rank_within_category(rank[i])
+                    .relative_occurrence_within_category(share[i])
+                    .technology(technology),
+            )
         })
-        .collect();
+        .collect::<Result<_, String>>()?;
     out.sort_by(|a, b| {
         confidence_rank(&b.confidence)
             .cmp(&confidence_rank(&a.confidence))
             .then(b.jobs.cmp(&a.jobs))
             .then(a.technology.slug.cmp(&b.technology.slug))
     });
-    out
+    Ok(out)
 }

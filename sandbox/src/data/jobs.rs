@@ -6,7 +6,7 @@ use super::catalog::{
     weighted_country,
 };
 use super::companies::CompanyDraft;
-use super::{UrlField, chance, midnight, pick, thousands};
+use super::{chance, finish, midnight, pick, thousands};
 use chrono::{DateTime, Duration as Days, Utc};
 use fastrand::Rng;
 use theirstack::types;
@@ -48,7 +48,7 @@ pub(crate) fn job_draft(
     company: usize,
     drafts: &[CompanyDraft],
     now: DateTime<Utc>,
-) -> JobDraft {
+) -> Result<JobDraft, String> {
     let owner = &drafts[company];
     let role = pick(rng, ROLES);
     let seniority = match rng.u8(..20) {
@@ -148,19 +148,17 @@ pub(crate) fn job_draft(
                 &["Talent Acquisition Partner", "Hiring Manager", "Recruiter"],
             )
         };
-        vec![types::PersonBase {
-            first_name: Some(first.to_string()),
-            full_name: Some(format!("{first} {last}")),
-            image_url: None,
-            linkedin_url: Some(format!(
-                "https://www.linkedin.com/in/{}-{}-{}",
-                first.to_lowercase(),
-                last.to_lowercase(),
-                rng.u32(1000..10000)
-            )),
-            role: Some(role_name.to_string()),
-            thumbnail_url: None,
-        }]
+        let mut person = types::PersonBase::default();
+        person.first_name = Some(first.to_string());
+        person.full_name = Some(format!("{first} {last}"));
+        person.linkedin_url = Some(format!(
+            "https://www.linkedin.com/in/{}-{}-{}",
+            first.to_lowercase(),
+            last.to_lowercase(),
+            rng.u32(1000..10000)
+        ));
+        person.role = Some(role_name.to_string());
+        vec![person]
     });
     let manager_roles = match role.department {
         Department::Engineering => Some(vec!["Engineering Manager".to_string()]),
@@ -198,85 +196,89 @@ pub(crate) fn job_draft(
 
     let url = format!("https://jobs.sandbox.invalid/{}/{id}", owner.record.id);
     let display_name = format!("{city_name}, {admin1}, {}", place.name);
-    let location = types::JobLocationOutput {
-        address: (),
-        admin1_code: Some(admin1_code.to_string()),
-        admin1_name: Some(admin1.to_string()),
-        admin2_code: None,
-        admin2_name: None,
-        city: Some(city_name.to_string()),
-        continent: Some(place.continent.0.to_string()),
-        country_code: Some(place.code.to_string()),
-        country_name: Some(place.name.to_string()),
-        display_name: display_name.clone(),
-        feature_code: Some("PPL".to_string()),
-        id: Some(1_000_000 + (country as i64) * 100 + city as i64),
-        latitude: Some(lat),
-        longitude: Some(lon),
-        name: Some(city_name.to_string()),
-        postal_code: (),
-        state: Some(admin1.to_string()),
-        state_code: Some(admin1_code.to_string()),
-        type_: Some(types::GeonameType::City),
-    };
-    let job = types::JobWithMatchingPhrasesResponseOutput {
-        avg_annual_salary_usd: salary.map(|(_, _, a, b)| ((a + b) / 2.0 * 100.0).round() / 100.0),
-        cities: Some(vec![city_name.to_string()]),
-        company: company_name,
-        company_domain: Some(domain.clone()),
-        company_object: owner.record.clone(),
-        continents: Some(vec![place.continent.1.to_string()]),
-        countries: Some(vec![place.name.to_string()]),
-        country: Some(place.name.to_string()),
-        country_code: Some(place.code.to_string()),
-        country_codes: Some(vec![Some(place.code.to_string())]),
-        date_posted,
-        date_reposted,
-        description: Some(description),
-        discovered_at: types::Timestamp(discovered_at),
-        easy_apply: Some(chance(rng, 0.3)),
-        employment_statuses: employment,
-        final_url: chance(rng, 0.85).then(|| format!("https://{domain}/careers/{id}")),
-        has_blurred_data: false,
-        hiring_team,
-        hybrid: Some(hybrid),
-        id,
-        job_title,
-        latitude: Some(lat),
-        location: Some(city_name.to_string()),
-        locations: vec![location],
-        long_location: Some(display_name),
-        longitude: Some(lon),
-        manager_roles,
-        matching_phrases: Some(Vec::new()),
-        matching_words: Some(Vec::new()),
-        max_annual_salary: salary.map(|s| s.1),
-        max_annual_salary_usd: salary.map(|s| s.3),
-        min_annual_salary: salary.map(|s| s.0),
-        min_annual_salary_usd: salary.map(|s| s.2),
-        normalized_title: Some(normalized_title),
-        postal_code: None,
-        remote: Some(remote),
-        reposted: Some(reposted),
-        salary_currency: salary.map(|_| place.currency.to_string()),
-        salary_string: salary.map(|(min, max, _, _)| {
-            format!(
-                "{s}{} - {s}{} per year",
-                thousands(min),
-                thousands(max),
-                s = place.symbol
+    let location = finish(
+        types::JobLocationOutput::builder()
+            .admin1_code(Some(admin1_code.to_string()))
+            .admin1_name(Some(admin1.to_string()))
+            .city(Some(city_name.to_string()))
+            .continent(Some(place.continent.0.to_string()))
+            .country_code(Some(place.code.to_string()))
+            .country_name(Some(place.name.to_string()))
+            .display_name(display_name.clone())
+            .feature_code(Some("PPL".to_string()))
+            .id(Some(1_000_000 + (country as i64) * 100 + city as i64))
+            .latitude(Some(lat))
+            .longitude(Some(lon))
+            .name(Some(city_name.to_string()))
+            .state(Some(admin1.to_string()))
+            .state_code(Some(admin1_code.to_string()))
+            .type_(Some(types::GeonameType::City)),
+    )?;
+    let job = finish(
+        types::JobWithMatchingPhrasesResponseOutput::builder()
+            .avg_annual_salary_usd(
+                salary.map(|(_, _, a, b)| ((a + b) / 2.0 * 100.0).round() / 100.0),
             )
-        }),
-        seniority,
-        short_location: Some(format!("{city_name}, {admin1_code}")),
-        source_url: url.clone(),
-        state_code: Some(admin1_code.to_string()),
-        technology_slugs: techs.iter().map(|&t| TECHS[t].slug.to_string()).collect(),
-        url: UrlField::from_string(url),
-    };
-    JobDraft {
+            .cities(Some(vec![city_name.to_string()]))
+            .company(company_name)
+            .company_domain(Some(domain.clone()))
+            .company_object(owner.record.clone())
+            .continents(Some(vec![place.continent.1.to_string()]))
+            .countries(Some(vec![place.name.to_string()]))
+            .country(Some(place.name.to_string()))
+            .country_code(Some(place.code.to_string()))
+            .country_codes(Some(vec![Some(place.code.to_string())]))
+            .date_posted(date_posted)
+            .date_reposted(date_reposted)
+            .description(Some(description))
+            .discovered_at(types::Timestamp(discovered_at))
+            .easy_apply(Some(chance(rng, 0.3)))
+            .employment_statuses(employment)
+            .final_url(chance(rng, 0.85).then(|| format!("https://{domain}/careers/{id}")))
+            .has_blurred_data(false)
+            .hiring_team(hiring_team)
+            .hybrid(Some(hybrid))
+            .id(id)
+            .job_title(job_title)
+            .latitude(Some(lat))
+            .location(Some(city_name.to_string()))
+            .locations(vec![location])
+            .long_location(Some(display_name))
+            .longitude(Some(lon))
+            .manager_roles(manager_roles)
+            .matching_phrases(Some(Vec::new()))
+            .matching_words(Some(Vec::new()))
+            .max_annual_salary(salary.map(|s| s.1))
+            .max_annual_salary_usd(salary.map(|s| s.3))
+            .min_annual_salary(salary.map(|s| s.0))
+            .min_annual_salary_usd(salary.map(|s| s.2))
+            .normalized_title(Some(normalized_title))
+            .remote(Some(remote))
+            .reposted(Some(reposted))
+            .salary_currency(salary.map(|_| place.currency.to_string()))
+            .salary_string(salary.map(|(min, max, _, _)| {
+                format!(
+                    "{s}{} - {s}{} per year",
+                    thousands(min),
+                    thousands(max),
+                    s = place.symbol
+                )
+            }))
+            .seniority(seniority)
+            .short_location(Some(format!("{city_name}, {admin1_code}")))
+            .source_url(url.clone())
+            .state_code(Some(admin1_code.to_string()))
+            .technology_slugs(
+                techs
+                    .iter()
+                    .map(|&t| TECHS[t].slug.to_string())
+                    .collect::<Vec<_>>(),
+            )
+            .url(url),
+    )?;
+    Ok(JobDraft {
         job,
         company,
         techs,
-    }
+    })
 }

@@ -12,6 +12,7 @@ mod jobs;
 
 use catalog::{NAME_HEADS, NAME_TAILS};
 
+use crate::errors::{Failure, built, retype};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use companies::{CompanyDraft, company_draft, technographics};
 use fastrand::Rng;
@@ -20,8 +21,6 @@ use theirstack::types;
 
 /// A job's `url`, which TheirStack's own document makes a `String` and ours an `Option<String>`.
 pub(crate) trait UrlField {
-    /// The field holding `url`.
-    fn from_string(url: String) -> Self;
     /// The URL, if there is one.
     fn to_option(&self) -> Option<String>;
     /// Replaces the URL, if there is one, with `mask`.
@@ -29,10 +28,6 @@ pub(crate) trait UrlField {
 }
 
 impl UrlField for String {
-    fn from_string(url: String) -> Self {
-        url
-    }
-
     fn to_option(&self) -> Option<String> {
         Some(self.clone())
     }
@@ -43,10 +38,6 @@ impl UrlField for String {
 }
 
 impl UrlField for Option<String> {
-    fn from_string(url: String) -> Self {
-        Some(url)
-    }
-
     fn to_option(&self) -> Option<String> {
         self.clone()
     }
@@ -58,58 +49,46 @@ impl UrlField for Option<String> {
     }
 }
 
-/// Copies every field of a company record into another company type with the same fields,
-/// plus the extra fields given: `copy_company!(record, Target { extra: value })`.
-macro_rules! copy_company {
-    ($c:expr, $target:ident { $($extra:tt)* }) => {{
-        let c = $c;
-        types::$target {
-            alexa_ranking: c.alexa_ranking,
-            annual_revenue_usd: c.annual_revenue_usd,
-            annual_revenue_usd_readable: c.annual_revenue_usd_readable.clone(),
-            apollo_id: c.apollo_id.clone(),
-            city: c.city.clone(),
-            company_keywords: c.company_keywords.clone(),
-            country: c.country.clone(),
-            country_code: c.country_code.clone(),
-            domain: c.domain.clone(),
-            employee_count: c.employee_count,
-            employee_count_range: c.employee_count_range.clone(),
-            founded_year: c.founded_year,
-            funding_stage: c.funding_stage.clone(),
-            has_blurred_data: c.has_blurred_data,
-            id: c.id.clone(),
-            industry: c.industry.clone(),
-            industry_id: c.industry_id,
-            investors: c.investors.clone(),
-            is_recruiting_agency: c.is_recruiting_agency,
-            last_funding_round_amount_readable: c.last_funding_round_amount_readable.clone(),
-            last_funding_round_date: c.last_funding_round_date,
-            linkedin_id: c.linkedin_id.clone(),
-            linkedin_url: c.linkedin_url.clone(),
-            logo: c.logo.clone(),
-            long_description: c.long_description.clone(),
-            name: c.name.clone(),
-            num_jobs: c.num_jobs,
-            num_jobs_found: c.num_jobs_found,
-            num_jobs_last_30_days: c.num_jobs_last_30_days,
-            num_technologies: c.num_technologies,
-            possible_domains: c.possible_domains.clone(),
-            postal_code: c.postal_code.clone(),
-            publicly_traded_exchange: c.publicly_traded_exchange.clone(),
-            publicly_traded_symbol: c.publicly_traded_symbol.clone(),
-            seo_description: c.seo_description.clone(),
-            technology_names: c.technology_names.clone(),
-            technology_slugs: c.technology_slugs.clone(),
-            total_funding_usd: c.total_funding_usd,
-            url: c.url.clone(),
-            url_source: c.url_source.clone(),
-            yc_batch: c.yc_batch.clone(),
-            $($extra)*
-        }
-    }};
+/// A company record as another generated company type with the same fields plus `extra` (such
+/// as `jobs_found`), through serde, so that fields a document adds need no code here.
+pub(crate) fn company_as<T: serde::de::DeserializeOwned>(
+    record: &types::CompanyWithTechnologySlugs,
+    extra: serde_json::Value,
+) -> Result<T, Failure> {
+    let mut value = serde_json::to_value(record)
+        .map_err(|e| Failure::internal(format!("cannot encode a company: {e}")))?;
+    if let (Some(fields), serde_json::Value::Object(extra)) = (value.as_object_mut(), extra) {
+        fields.extend(extra);
+    }
+    retype(&value)
 }
-pub(crate) use copy_company;
+
+/// A job as company rows list it in `jobs_found`.
+pub(crate) fn job_base(
+    job: &types::JobWithMatchingPhrasesResponseOutput,
+) -> Result<types::JobBaseOut, Failure> {
+    built(
+        types::JobBaseOut::builder()
+            .company(job.company.clone())
+            .date_posted(Some(job.date_posted))
+            .has_blurred_data(false)
+            .id(Some(job.id))
+            .job_title(Some(job.job_title.clone()))
+            .url(job.url.to_option()),
+    )
+}
+
+/// Finishes a generated builder of the data; a required field left unset is a fault of the
+/// generator, reported when the sandbox starts.
+pub(crate) fn finish<T, B>(builder: B) -> Result<T, String>
+where
+    B: TryInto<T>,
+    B::Error: std::fmt::Display,
+{
+    builder
+        .try_into()
+        .map_err(|e| format!("cannot build the synthetic data: {e}"))
+}
 
 /// A company and what hangs off it.
 #[derive(Debug, Clone)]
@@ -184,7 +163,12 @@ pub(crate) fn midnight(day: NaiveDate) -> DateTime<Utc> {
 }
 
 /// Builds the dataset of a seed.
-pub(crate) fn generate(seed: u64, companies: usize, jobs: usize, now: DateTime<Utc>) -> Dataset {
+pub(crate) fn generate(
+    seed: u64,
+    companies: usize,
+    jobs: usize,
+    now: DateTime<Utc>,
+) -> Result<Dataset, String> {
     let mut rng = Rng::with_seed(seed);
 
     // Unique names: every head × tail pairing once, in a seeded order, then numbered repeats.
@@ -201,7 +185,7 @@ pub(crate) fn generate(seed: u64, companies: usize, jobs: usize, now: DateTime<U
         } else {
             format!("{} {} {}", NAME_HEADS[h], NAME_TAILS[t].0, round + 1)
         };
-        drafts.push(company_draft(&mut rng, name, t, now));
+        drafts.push(company_draft(&mut rng, name, t, now)?);
     }
 
     // Jobs: a few companies hire a lot, most hire a little.
@@ -214,7 +198,7 @@ pub(crate) fn generate(seed: u64, companies: usize, jobs: usize, now: DateTime<U
             let rank = (rng.f64().powf(2.2) * companies as f64) as usize;
             let company = owners[rank.min(companies - 1)];
             let id = base_id + (i as i64) * 5 + rng.i64(0..5);
-            job_drafts.push(job_draft(&mut rng, id, company, &drafts, now));
+            job_drafts.push(job_draft(&mut rng, id, company, &drafts, now)?);
         }
     }
     job_drafts.sort_by(|a, b| {
@@ -240,7 +224,8 @@ pub(crate) fn generate(seed: u64, companies: usize, jobs: usize, now: DateTime<U
             .iter()
             .filter(|&&j| (today - job_drafts[j].job.date_posted).num_days() < 30)
             .count() as i64;
-        let technologies = technographics(&mut rng, &record, &draft.stack, own, &job_drafts, today);
+        let technologies =
+            technographics(&mut rng, &record, &draft.stack, own, &job_drafts, today)?;
         out.push(Company {
             record,
             technologies,
@@ -255,11 +240,11 @@ pub(crate) fn generate(seed: u64, companies: usize, jobs: usize, now: DateTime<U
             d.job
         })
         .collect();
-    Dataset {
+    Ok(Dataset {
         companies: out,
         jobs,
         job_company,
-    }
+    })
 }
 
 /// Orders confidences: high 3, medium 2, low 1, other 0.
@@ -283,16 +268,16 @@ mod tests {
 
     #[test]
     fn a_seed_always_gives_the_same_data() {
-        let a = generate(7, 50, 300, now());
-        let b = generate(7, 50, 300, now());
-        let c = generate(8, 50, 300, now());
+        let a = generate(7, 50, 300, now()).unwrap();
+        let b = generate(7, 50, 300, now()).unwrap();
+        let c = generate(8, 50, 300, now()).unwrap();
         assert_eq!(a.jobs, b.jobs);
         assert_ne!(a.jobs[0], c.jobs[0]);
     }
 
     #[test]
     fn records_are_consistent() {
-        let data = generate(42, 200, 2000, now());
+        let data = generate(42, 200, 2000, now()).unwrap();
         let mut ids = BTreeSet::new();
         for (i, job) in data.jobs.iter().enumerate() {
             assert!(ids.insert(job.id), "duplicate id {}", job.id);
@@ -323,9 +308,9 @@ mod tests {
 
     #[test]
     fn no_data_is_fine() {
-        let data = generate(1, 0, 0, now());
+        let data = generate(1, 0, 0, now()).unwrap();
         assert!(data.jobs.is_empty() && data.companies.is_empty());
-        assert_eq!(generate(1, 3, 0, now()).companies.len(), 3);
+        assert_eq!(generate(1, 3, 0, now()).unwrap().companies.len(), 3);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use super::payloads::delivery_body;
 use super::{RESPONSE_BODY_LIMIT, Record, Store, check_url};
 use crate::DeliveryReport;
-use crate::errors::{Failure, json_response};
+use crate::errors::{Failure, built, json_response};
 use crate::request;
 use crate::state::Shared;
 use axum::http::{HeaderMap, StatusCode};
@@ -152,12 +152,12 @@ pub(crate) async fn test(
         Some(code) => format!("the endpoint answered {code}"),
         None => sent.body,
     };
-    let answer = types::WebhookTestResponse {
-        message: Some(message),
-        #[cfg(theirstack_has = "WebhookTestResponse.signature")]
-        signature,
-        status: sent.status.map_or(0, i64::from),
-    };
+    let answer = types::WebhookTestResponse::builder()
+        .message(Some(message))
+        .status(sent.status.map_or(0, i64::from));
+    #[cfg(theirstack_has = "WebhookTestResponse.signature")]
+    let answer = answer.signature(signature);
+    let answer: types::WebhookTestResponse = built(answer)?;
     Ok(json_response(StatusCode::OK, &answer))
 }
 

@@ -5,7 +5,7 @@ use super::payloads::event_view;
 use super::{Event, Hook, MAX_EVENTS_LIMIT, Record, check_url, event_type_of};
 use crate::credits::month_before;
 use crate::data::midnight;
-use crate::errors::{Failure, json_response};
+use crate::errors::{Failure, built, json_response};
 use crate::request::{self, Query};
 use crate::saved_searches::{Filters, SavedSearch};
 use crate::searches::{matching_companies, matching_jobs};
@@ -105,24 +105,26 @@ pub(crate) fn create(
     )?;
     let id = store.next_hook;
     store.next_hook += 1;
-    let webhook = types::Webhook {
-        created_at: types::Timestamp(now),
-        description: input.description.clone(),
-        event_type: event_type_of(&search.filters),
-        id,
-        is_active: true,
-        is_archived: false,
-        listening_start_time: input.listening_start_time,
-        scanning_frequency: "10m".to_string(),
-        search_id: search.id,
-        search_name: search.name.clone(),
-        team_id: USER_ID,
-        trigger_once_per_company: once_per_company,
-        updated_at: types::Timestamp(now),
-        url: types::WebhookUrl::try_from(input.url.to_string())
-            .map_err(|e| Failure::validation(format!("invalid `url`: {e}")))?,
-        user_id: USER_ID,
-    };
+    let url = types::WebhookUrl::try_from(input.url.to_string())
+        .map_err(|e| Failure::validation(format!("invalid `url`: {e}")))?;
+    let webhook: types::Webhook = built(
+        types::Webhook::builder()
+            .created_at(types::Timestamp(now))
+            .description(input.description.clone())
+            .event_type(event_type_of(&search.filters))
+            .id(id)
+            .is_active(true)
+            .is_archived(false)
+            .listening_start_time(input.listening_start_time)
+            .scanning_frequency("10m".to_string())
+            .search_id(search.id)
+            .search_name(search.name.clone())
+            .team_id(USER_ID)
+            .trigger_once_per_company(once_per_company)
+            .updated_at(types::Timestamp(now))
+            .url(url)
+            .user_id(USER_ID),
+    )?;
     for (record, found) in records {
         let event_id = store.next_event;
         store.next_event += 1;
@@ -343,14 +345,17 @@ pub(crate) fn events_count_aggregated(
     }
     let rows: Vec<types::WebhookEventCount> = buckets
         .into_iter()
-        .map(|((day, status, webhook_id), n)| types::WebhookEventCount {
-            number_of_events: n,
-            number_of_executions: n,
-            period_start: types::Timestamp(midnight(day)),
-            status: (!by_webhook).then(|| types::WebhookEventStatus::from(status)),
-            webhook_id: by_webhook.then_some(webhook_id),
+        .map(|((day, status, webhook_id), n)| {
+            built(
+                types::WebhookEventCount::builder()
+                    .number_of_events(n)
+                    .number_of_executions(n)
+                    .period_start(types::Timestamp(midnight(day)))
+                    .status((!by_webhook).then(|| types::WebhookEventStatus::from(status)))
+                    .webhook_id(by_webhook.then_some(webhook_id)),
+            )
         })
-        .collect();
+        .collect::<Result<_, _>>()?;
     Ok(json_response(StatusCode::OK, &rows))
 }
 
