@@ -24,19 +24,27 @@
 //!
 //! # Operations
 //!
+//! All 42 operations of the crate's document, each compiled only when the document the crate
+//! was built from has it (`#[cfg(theirstack_has = "op:<operationId>")]`):
+//!
 //! | Operation | Notes |
 //! |---|---|
 //! | `POST /v1/jobs/search` | needs one of `posted_at_max_age_days`, `posted_at_gte`, `posted_at_lte`, `company_domain_or`, `company_linkedin_url_or`, `company_name_or`; 1 credit per job |
 //! | `POST /v1/companies/search` | 3 credits per company; `jobs_found` (≤ 5) with `job_filters`, `technologies_found` with `tech_filters` or `expand_technology_slugs` |
 //! | `POST /v1/companies/technologies` | needs `company_domain`, `company_name`, `company_linkedin_url` or `company_id` (all given must match); 3 credits per lookup that returns rows; `limit` defaults to 25 |
 //! | `GET /v0/billing/credit-balance` | `api_credits` left and `used_api_credits` spent |
-//! | `GET /v0/teams/credits_consumption` | one bucket per UTC day of the window (default: the 30 days up to now), zeros included; `timezone` is accepted, buckets stay UTC |
-//! | `GET`, `POST /v0/saved_searches`; `GET /v0/saved_searches/{id}` | three saved searches exist from the start: 1 and 2 search jobs, 3 searches companies |
-//! | `GET`, `POST /v0/webhooks`; `GET`, `PATCH /v0/webhooks/{id}`; `PATCH …/status`, `…/archive` | in memory; see below |
-//! | `GET /v0/webhooks/{id}/events`, `…/events/count`; `GET /v0/webhooks/events/count`; `POST /v0/webhooks/events/retry`, `/v0/webhooks/test` | see below |
+//! | `GET /v0/teams/credits_consumption`, `GET /v0/requests/count` | one bucket per UTC day of the window, zeros included (see [daily counts](#daily-counts)); the request count counts every request that passed the key check, and none for `is_origin_app=true` |
+//! | `GET`, `POST /v0/saved_searches`; `GET`, `PATCH /v0/saved_searches/{id}`; `PATCH …/archive` | three saved searches exist from the start: 1 and 2 search jobs, 3 searches companies; the list takes `user_ids`, `types`, `order_by` (default `updated_at`) and `order_direction` (default `desc`); an update sets the fields it has (a new `type` needs a `body`); an archived search leaves the list, still answers by id and takes no new webhook; archiving answers `{"id", "status": "archived"}` |
+//! | `GET`, `POST /v0/company_lists`; `GET`, `PATCH`, `DELETE /v0/company_lists/{id}`; `POST …/add_companies`, `…/remove_companies`, `…/duplicate`, `/v0/company_lists/add_companies`; `GET …/companies`, `…/companies/export` | in memory: list 1, "Revealed companies", holds three companies from the start and cannot be deleted (422); companies are named by `id`, unknown ones skipped; the companies page by `offset` or `page` with `limit` (default 25, both styles at once is a 422), sorted by `order_by`/`order_direction`, filtered by `company_name_partial`; an export answers a made-up `exports.sandbox.invalid` URL; delete and add-to-many answer `null`, an unknown list in add-to-many is a 404 that changes nothing |
+//! | `GET /v0/catalog/locations`, `…/industries`, `…/technologies`, `…/jobs_companies_per_job_country_code`, `…/companies_per_company_country_code`; `GET /v1/catalog/technologies/categories`, `…/subcategories` | free, from the data: locations are the 14 countries (`PCLI`), their regions (`ADM1`) and cities (`PPL`, with the ids the jobs' `locations` carry), `limit` 1 to 100,000 (default 5) with `offset`; industries, technologies and the per-country counts page by `page` and `limit` (default 25) and count from the jobs and companies; text filters are case-insensitive substrings; `subcategory_slug` without `category_slug` is a 422, as TheirStack documents |
+//! | `GET /v1/datasets`; `POST /v1/datasets/credentials` | four dataset groups (jobs, companies, technologies, technographics) with a parquet and a CSV option each; credentials fixed by the seed, expiring in 7 days; all of it points at `*.sandbox.invalid` and opens nothing |
+//! | `GET`, `POST /v0/webhooks`; `GET`, `PATCH /v0/webhooks/{id}`; `PATCH …/status`, `…/archive` | in memory; see [webhooks](#webhooks) |
+//! | `GET /v0/webhooks/{id}/events`, `…/events/count`; `GET /v0/webhooks/events/count`; `POST /v0/webhooks/events/retry`, `/v0/webhooks/test` | see [webhooks](#webhooks) |
 //!
 //! Every operation needs `Authorization: Bearer <key>` with the configured key. Another path is a
-//! 404 envelope, another method on a known path a 405 envelope.
+//! 404 envelope, another method on a known path a 405 envelope whose `Allow` header names the
+//! path's methods. Unknown query parameters are ignored, as TheirStack's server does; a known
+//! one with an empty or malformed value is a 422.
 //!
 //! # Errors
 //!
@@ -48,19 +56,28 @@
 //! |---|---|---|---|
 //! | 401 | E-001 | Not allowed exception | key missing or wrong |
 //! | 402 | E-002 | Insufficient credits exception | a chargeable page finds rows and no credit is left (technographics: fewer than 3) |
-//! | 404 | E-003 | Not found exception | unknown path, webhook, event or saved search |
+//! | 404 | E-003 | Not found exception | unknown path, webhook, event, saved search or company list |
 //! | 405 | E-004 | Method not allowed exception | known path, other method |
-//! | 422 | E-005 | Validation error | malformed body or parameter, unknown key, missing required filter, `limit` above 500, preview with company identifiers, unknown enum value |
+//! | 422 | E-005 | Validation error | malformed body or parameter, unknown key, missing required filter, `limit` above 500, `page` with `offset`, preview with company identifiers, unknown enum value |
 //! | 429 | E-006 | Too many requests exception | a rate-limit window is full |
 //! | 500 | E-007 | Internal server error | a fault of the sandbox |
+//!
+//! # Daily counts
+//!
+//! The credit consumption, the request count and the aggregated webhook event count read
+//! `start_datetime` and `end_datetime` as ISO 8601 date-times (default: the 30 days up to now;
+//! an empty or malformed value is a 422). A start after the end answers `[]`; the two
+//! zero-filled counts cover at most the last 400 days of a longer window. `timezone` is
+//! accepted, and days stay UTC days.
 //!
 //! # Searches
 //!
 //! - **Order** is fixed and `order_by` is ignored. Jobs: `date_posted`, `discovered_at`, `id`,
 //!   all descending. Companies: matching jobs, best technology confidence, `num_jobs`,
 //!   `employee_count` (all descending), then `id`. Technographics: confidence, then jobs.
-//! - **Paging**: a page starts at `offset` when `offset` is above 0, else at `page × limit`
-//!   (TheirStack does not say which wins when both are sent). `limit` is at most 500.
+//! - **Paging**: a page starts at `offset`, or at `page × limit`; a body with both is a 422
+//!   (TheirStack documents each style with its own fields and does not say which wins).
+//!   `limit` is at most 500.
 //!   `include_total_results` fills `total_results` and `total_companies`; without it they are
 //!   absent.
 //! - **Credits** are charged per row returned: 1 per job, 3 per company, 3 per technographics
@@ -151,6 +168,10 @@
 // the build; clippy's suggestion to fold the assignments into a literal is the opposite rule.
 #![allow(clippy::field_reassign_with_default)]
 
+mod account;
+mod catalogs;
+#[cfg(sandbox_company_lists)]
+mod company_lists;
 mod config;
 mod credits;
 mod criteria;
@@ -232,6 +253,9 @@ impl Sandbox {
             ledger: Mutex::new(credits::Ledger::new(config.api_credits, config.ui_credits)),
             limiter: Mutex::new(limits::Limiter::new(&config.rate_limits)),
             webhooks: Mutex::new(webhooks::Store::new(config.now)),
+            #[cfg(sandbox_company_lists)]
+            company_lists: Mutex::new(company_lists::Store::new(config.now, data.companies.len())),
+            requests: Mutex::new(std::collections::BTreeMap::new()),
             data,
             http,
             started: Instant::now(),

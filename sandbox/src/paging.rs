@@ -4,6 +4,7 @@
 //! TheirStack's pagination guide describes them; `limit` is at most [`MAX_LIMIT`].
 
 use crate::errors::Failure;
+use crate::request::Query;
 
 /// Largest `limit` a search accepts.
 pub const MAX_LIMIT: u64 = 500;
@@ -32,6 +33,46 @@ pub(crate) fn window(
         .saturating_add(usize::try_from(limit).unwrap_or(usize::MAX))
         .min(len);
     Ok(start..end)
+}
+
+/// The paging parameters a list endpoint has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Style {
+    /// `offset` and `limit`.
+    Offset,
+    /// `page` and `limit`.
+    Page,
+    /// `offset`, `page` and `limit`; one of `offset` and `page` per request.
+    Both,
+}
+
+/// The rows a GET list request asks for: `limit` (at least 1, at most `max_limit` when given,
+/// `default_limit` when absent) with `offset` or `page` (at least 0) as the endpoint has them,
+/// one style per request. A parameter the endpoint does not have is ignored.
+pub(crate) fn list_window(
+    query: &Query,
+    len: usize,
+    default_limit: u64,
+    max_limit: Option<i64>,
+    style: Style,
+) -> Result<std::ops::Range<usize>, Failure> {
+    let limit = query
+        .integer("limit", 1, max_limit)?
+        .map_or(default_limit, |l| l.unsigned_abs());
+    let page = match style {
+        Style::Page | Style::Both => query.integer("page", 0, None)?,
+        Style::Offset => None,
+    };
+    let offset = match style {
+        Style::Offset | Style::Both => query.integer("offset", 0, None)?,
+        Style::Page => None,
+    };
+    window(
+        len,
+        page.map(i64::unsigned_abs),
+        offset.map(i64::unsigned_abs),
+        limit,
+    )
 }
 
 pub(crate) fn check_limit(limit: u64) -> Result<(), Failure> {

@@ -1,18 +1,24 @@
-//! The router: one route per operation, the bearer-key check, and the 404/405 envelopes.
+//! The router: one route per operation of the document, the bearer-key check, and the 404
+//! and 405 envelopes.
 //!
-//! Rule: every handler checks the key before it reads anything else (so a bad key is a 401
-//! first), hands the request to its module and answers through [`Shared::finish`].
+//! Rule: a route exists only when the document has its operation
+//! (`#[cfg(theirstack_has = "op:<operationId>")]`); every handler checks the key before it
+//! reads anything else (so a bad key is a 401 first), hands the parts of the request to its
+//! module and answers through [`Shared::finish`]. A 405 names the allowed methods in `Allow`.
 
+#[cfg(sandbox_company_lists)]
+use crate::company_lists;
 use crate::errors::{Failure, Kind};
+use crate::request::Query;
 use crate::state::Shared;
-use crate::{credits, errors, request, saved_searches, searches, webhooks};
+use crate::{account, catalogs, credits, saved_searches, searches, webhooks};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection};
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, header::AUTHORIZATION};
+use axum::http::{HeaderMap, HeaderValue, Method, Uri, header::AUTHORIZATION};
 use axum::response::Response;
-use axum::routing::{get, patch, post};
+use axum::routing::{MethodFilter, MethodRouter};
 use std::sync::Arc;
 
 impl Shared {
@@ -33,6 +39,7 @@ impl Shared {
             }
         };
         if !self.api_key.is_empty() && token == self.api_key {
+            self.count_request();
             Ok(())
         } else {
             Err(Failure::unauthorized("invalid API key"))
@@ -41,181 +48,467 @@ impl Shared {
 }
 
 type Ctx = State<Arc<Shared>>;
-type Body = Result<Bytes, BytesRejection>;
-type Id = Result<Path<String>, PathRejection>;
 
-/// Reads an extracted body, after the key check so a bad key is a 401 first.
-fn read_body(s: &Shared, headers: &HeaderMap, body: Body) -> Result<Bytes, Failure> {
-    s.authorize(headers)?;
-    body.map_err(|e| Failure::validation(format!("cannot read the request body: {e}")))
+/// The parts of a request an operation reads, handed over after the key check.
+pub(crate) struct Input {
+    path: Result<String, String>,
+    query: Query,
+    body: Result<Bytes, String>,
 }
 
-/// Reads an extracted path parameter, after the key check.
-fn read_id(s: &Shared, headers: &HeaderMap, id: Id) -> Result<String, Failure> {
-    s.authorize(headers)?;
-    id.map(|Path(id)| id)
-        .map_err(|e| Failure::validation(format!("invalid path parameter: {e}")))
+impl Input {
+    /// The path parameter (every parameterized path of the document has one).
+    fn id(&self) -> Result<&str, Failure> {
+        self.path
+            .as_deref()
+            .map_err(|e| Failure::validation(format!("invalid path parameter: {e}")))
+    }
+
+    fn body(&self) -> Result<&[u8], Failure> {
+        self.body
+            .as_deref()
+            .map_err(|e| Failure::validation(format!("cannot read the request body: {e}")))
+    }
 }
 
-async fn jobs_search(State(s): Ctx, headers: HeaderMap, body: Body) -> Response {
-    s.finish(read_body(&s, &headers, body).and_then(|b| searches::jobs(&s, &headers, &b)))
+/// What an operation does with its input.
+type Operation = fn(&Shared, &Input) -> Result<Response, Failure>;
+
+/// The route of an operation on `method`: the key check, then `operation`, then the envelope of
+/// a failure.
+fn op(method: MethodFilter, operation: Operation) -> MethodRouter<Arc<Shared>> {
+    let handler = move |State(s): Ctx,
+                        headers: HeaderMap,
+                        path: Result<Path<String>, PathRejection>,
+                        RawQuery(query): RawQuery,
+                        body: Result<Bytes, BytesRejection>| async move {
+        let result = s.authorize(&headers).and_then(|()| {
+            let input = Input {
+                path: path.map(|Path(p)| p).map_err(|e| e.to_string()),
+                query: Query::parse(query.as_deref()),
+                body: body.map_err(|e| e.to_string()),
+            };
+            operation(&s, &input)
+        });
+        s.finish(result)
+    };
+    axum::routing::on(method, handler)
 }
 
-async fn companies_search(State(s): Ctx, headers: HeaderMap, body: Body) -> Response {
-    s.finish(read_body(&s, &headers, body).and_then(|b| searches::companies(&s, &headers, &b)))
-}
-
-async fn technographics(State(s): Ctx, headers: HeaderMap, body: Body) -> Response {
-    s.finish(read_body(&s, &headers, body).and_then(|b| searches::technologies(&s, &headers, &b)))
-}
-
-async fn credit_balance(State(s): Ctx, headers: HeaderMap) -> Response {
-    let result = s.authorize(&headers).and_then(|()| {
-        let balance = s.ledger().balance()?;
-        Ok(errors::json_response(axum::http::StatusCode::OK, &balance))
-    });
-    s.finish(result)
-}
-
-async fn credits_consumption(State(s): Ctx, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
-    let result = s.authorize(&headers).and_then(|()| {
-        let query = request::Query::parse(q.as_deref());
-        let (start, end) = credits::consumption_window(&query, s.now())?;
-        let rows = s.ledger().consumption(start, end)?;
-        Ok(errors::json_response(axum::http::StatusCode::OK, &rows))
-    });
-    s.finish(result)
-}
-
-async fn webhooks_list(State(s): Ctx, headers: HeaderMap) -> Response {
-    s.finish(webhooks::list(&s, &headers))
-}
-
-async fn webhooks_create(State(s): Ctx, headers: HeaderMap, body: Body) -> Response {
-    s.finish(read_body(&s, &headers, body).and_then(|b| webhooks::create(&s, &headers, &b)))
-}
-
-async fn webhook_get(State(s): Ctx, headers: HeaderMap, id: Id) -> Response {
-    s.finish(read_id(&s, &headers, id).and_then(|id| webhooks::get(&s, &headers, &id)))
-}
-
-async fn webhook_update(State(s): Ctx, headers: HeaderMap, id: Id, body: Body) -> Response {
-    let result = read_id(&s, &headers, id).and_then(|id| {
-        let body = read_body(&s, &headers, body)?;
-        webhooks::update(&s, &headers, &id, &body)
-    });
-    s.finish(result)
-}
-
-async fn webhook_status(State(s): Ctx, headers: HeaderMap, id: Id, body: Body) -> Response {
-    let result = read_id(&s, &headers, id).and_then(|id| {
-        let body = read_body(&s, &headers, body)?;
-        webhooks::set_status(&s, &headers, &id, &body)
-    });
-    s.finish(result)
-}
-
-async fn webhook_archive(State(s): Ctx, headers: HeaderMap, id: Id) -> Response {
-    s.finish(read_id(&s, &headers, id).and_then(|id| webhooks::archive(&s, &headers, &id)))
-}
-
-async fn webhook_events(
+/// `POST /v0/webhooks/test`, the one operation that waits on the network.
+#[cfg(theirstack_has = "op:post_webhooks_test_v0")]
+async fn webhook_test(
     State(s): Ctx,
     headers: HeaderMap,
-    id: Id,
-    RawQuery(q): RawQuery,
+    body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    let query = request::Query::parse(q.as_deref());
-    s.finish(read_id(&s, &headers, id).and_then(|id| webhooks::events(&s, &headers, &id, &query)))
-}
-
-async fn webhook_events_count(State(s): Ctx, headers: HeaderMap, id: Id) -> Response {
-    s.finish(read_id(&s, &headers, id).and_then(|id| webhooks::events_count(&s, &headers, &id)))
-}
-
-async fn webhook_events_aggregated(
-    State(s): Ctx,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Response {
-    let query = request::Query::parse(q.as_deref());
-    s.finish(webhooks::events_count_aggregated(&s, &headers, &query))
-}
-
-async fn webhook_events_retry(State(s): Ctx, headers: HeaderMap, body: Body) -> Response {
-    s.finish(read_body(&s, &headers, body).and_then(|b| webhooks::retry(&s, &headers, &b)))
-}
-
-async fn webhook_test(State(s): Ctx, headers: HeaderMap, body: Body) -> Response {
-    let result = match read_body(&s, &headers, body) {
-        Ok(b) => webhooks::test(&s, &headers, &b).await,
+    let result = match s.authorize(&headers).and_then(|()| {
+        body.map_err(|e| Failure::validation(format!("cannot read the request body: {e}")))
+    }) {
+        Ok(b) => webhooks::test(&s, &b).await,
         Err(f) => Err(f),
     };
     s.finish(result)
 }
 
-async fn searches_list(State(s): Ctx, headers: HeaderMap) -> Response {
-    s.finish(saved_searches::list_searches(&s, &headers))
-}
-
-async fn searches_create(State(s): Ctx, headers: HeaderMap, body: Body) -> Response {
-    s.finish(
-        read_body(&s, &headers, body).and_then(|b| saved_searches::create_search(&s, &headers, &b)),
-    )
-}
-
-async fn search_get(State(s): Ctx, headers: HeaderMap, id: Id) -> Response {
-    s.finish(read_id(&s, &headers, id).and_then(|id| saved_searches::get_search(&s, &headers, &id)))
-}
-
-async fn not_found(State(s): Ctx, uri: axum::http::Uri) -> Response {
+async fn not_found(State(s): Ctx, uri: Uri) -> Response {
     s.finish(Err(Failure::not_found(format!(
         "no operation at {}",
         uri.path().chars().take(200).collect::<String>()
     ))))
 }
 
-async fn method_not_allowed(
-    State(s): Ctx,
-    method: axum::http::Method,
-    uri: axum::http::Uri,
-) -> Response {
-    s.finish(Err(Failure::new(
+/// Every route of the document's operations. `route` merges the methods of one path.
+#[allow(clippy::too_many_lines)]
+fn operations(r: Router<Arc<Shared>>) -> Router<Arc<Shared>> {
+    #[cfg(theirstack_has = "op:search_jobs_v1")]
+    let r = r.route(
+        "/v1/jobs/search",
+        op(MethodFilter::POST, |s, i| searches::jobs(s, i.body()?)),
+    );
+    #[cfg(theirstack_has = "op:search_companies_v1")]
+    let r = r.route(
+        "/v1/companies/search",
+        op(MethodFilter::POST, |s, i| searches::companies(s, i.body()?)),
+    );
+    #[cfg(theirstack_has = "op:technographics_v1")]
+    let r = r.route(
+        "/v1/companies/technologies",
+        op(MethodFilter::POST, |s, i| {
+            searches::technologies(s, i.body()?)
+        }),
+    );
+    #[cfg(theirstack_has = "op:get_billing_credit_balance_v0")]
+    let r = r.route(
+        "/v0/billing/credit-balance",
+        op(MethodFilter::GET, |s, _| credits::balance(s)),
+    );
+    #[cfg(theirstack_has = "op:get_teams_credits_consumption_v0")]
+    let r = r.route(
+        "/v0/teams/credits_consumption",
+        op(MethodFilter::GET, |s, i| credits::consumption(s, &i.query)),
+    );
+    #[cfg(theirstack_has = "op:get_requests_count_v0")]
+    let r = r.route(
+        "/v0/requests/count",
+        op(MethodFilter::GET, |s, i| {
+            account::requests_count(s, &i.query)
+        }),
+    );
+    #[cfg(theirstack_has = "op:get_datasets_v1")]
+    let r = r.route(
+        "/v1/datasets",
+        op(MethodFilter::GET, |s, _| account::datasets(s)),
+    );
+    #[cfg(theirstack_has = "op:post_datasets_credentials_v1")]
+    let r = r.route(
+        "/v1/datasets/credentials",
+        op(MethodFilter::POST, |s, _| account::dataset_credentials(s)),
+    );
+    #[cfg(theirstack_has = "op:get_saved_searches_v0")]
+    let r = r.route(
+        "/v0/saved_searches",
+        op(MethodFilter::GET, |s, i| {
+            saved_searches::list_searches(s, &i.query)
+        }),
+    );
+    #[cfg(theirstack_has = "op:post_saved_searches_v0")]
+    let r = r.route(
+        "/v0/saved_searches",
+        op(MethodFilter::POST, |s, i| {
+            saved_searches::create_search(s, i.body()?)
+        }),
+    );
+    #[cfg(theirstack_has = "op:get_saved_searches_by_id_v0")]
+    let r = r.route(
+        "/v0/saved_searches/{search_id}",
+        op(MethodFilter::GET, |s, i| {
+            saved_searches::get_search(s, i.id()?)
+        }),
+    );
+    #[cfg(theirstack_has = "op:patch_saved_searches_by_id_v0")]
+    let r = r.route(
+        "/v0/saved_searches/{search_id}",
+        op(MethodFilter::PATCH, |s, i| {
+            saved_searches::update_search(s, i.id()?, i.body()?)
+        }),
+    );
+    #[cfg(theirstack_has = "op:patch_saved_searches_archive_v0")]
+    let r = r.route(
+        "/v0/saved_searches/{search_id}/archive",
+        op(MethodFilter::PATCH, |s, i| {
+            saved_searches::archive_search(s, i.id()?)
+        }),
+    );
+    #[cfg(theirstack_has = "op:get_company_lists_v0")]
+    let r = r.route(
+        "/v0/company_lists",
+        op(MethodFilter::GET, |s, _| company_lists::list(s)),
+    );
+    #[cfg(theirstack_has = "op:post_company_lists_v0")]
+    let r = r.route(
+        "/v0/company_lists",
+        op(MethodFilter::POST, |s, i| {
+            company_lists::create(s, i.body()?)
+        }),
+    );
+    #[cfg(theirstack_has = "op:post_company_lists_add_companies_multiple_v0")]
+    let r = r.route(
+        "/v0/company_lists/add_companies",
+        op(MethodFilter::POST, |s, i| {
+            company_lists::add_to_many(s, i.body()?)
+        }),
+    );
+    #[cfg(theirstack_has = "op:get_company_lists_by_id_v0")]
+    let r = r.route(
+        "/v0/company_lists/{list_id}",
+        op(MethodFilter::GET, |s, i| company_lists::get(s, i.id()?)),
+    );
+    #[cfg(theirstack_has = "op:patch_company_lists_by_id_v0")]
+    let r = r.route(
+        "/v0/company_lists/{list_id}",
+        op(MethodFilter::PATCH, |s, i| {
+            company_lists::rename(s, i.id()?, i.body()?)
+        }),
+    );
+    #[cfg(theirstack_has = "op:delete_company_lists_by_id_v0")]
+    let r = r.route(
+        "/v0/company_lists/{list_id}",
+        op(MethodFilter::DELETE, |s, i| {
+            company_lists::delete(s, i.id()?)
+        }),
+    );
+    #[cfg(theirstack_has = "op:get_company_lists_companies_v0")]
+    let r = r.route(
+        "/v0/company_lists/{list_id}/companies",
+        op(MethodFilter::GET, |s, i| {
+            company_lists::companies(s, i.id()?, &i.query)
+        }),
+    );
+    #[cfg(theirstack_has = "op:get_company_lists_companies_export_v0")]
+    let r = r.route(
+        "/v0/company_lists/{list_id}/companies/export",
+        op(MethodFilter::GET, |s, i| {
+            company_lists::export(s, i.id()?, &i.query)
+        }),
+    );
+    #[cfg(theirstack_has = "op:post_company_lists_add_companies_v0")]
+    let r = r.route(
+        "/v0/company_lists/{list_id}/add_companies",
+        op(MethodFilter::POST, |s, i| {
+            company_lists::add(s, i.id()?, i.body()?)
+        }),
+    );
+    #[cfg(theirstack_has = "op:post_company_lists_remove_companies_v0")]
+    let r = r.route(
+        "/v0/company_lists/{list_id}/remove_companies",
+        op(MethodFilter::POST, |s, i| {
+            company_lists::remove(s, i.id()?, i.body()?)
+        }),
+    );
+    #[cfg(theirstack_has = "op:post_company_lists_duplicate_v0")]
+    let r = r.route(
+        "/v0/company_lists/{list_id}/duplicate",
+        op(MethodFilter::POST, |s, i| {
+            company_lists::duplicate(s, i.id()?)
+        }),
+    );
+    #[cfg(theirstack_has = "op:get_catalog_locations_v0")]
+    let r = r.route(
+        "/v0/catalog/locations",
+        op(MethodFilter::GET, |_, i| {
+            catalogs::locations_catalog(&i.query)
+        }),
+    );
+    #[cfg(theirstack_has = "op:get_catalog_industries_v0")]
+    let r = r.route(
+        "/v0/catalog/industries",
+        op(MethodFilter::GET, |s, i| catalogs::industries(s, &i.query)),
+    );
+    #[cfg(theirstack_has = "op:get_catalog_technologies_v0")]
+    let r = r.route(
+        "/v0/catalog/technologies",
+        op(MethodFilter::GET, |s, i| {
+            catalogs::technologies(s, &i.query)
+        }),
+    );
+    #[cfg(theirstack_has = "op:get_catalog_jobs_companies_per_job_country_code_v0")]
+    let r = r.route(
+        "/v0/catalog/jobs_companies_per_job_country_code",
+        op(MethodFilter::GET, |s, i| {
+            catalogs::jobs_per_country(s, &i.query)
+        }),
+    );
+    #[cfg(theirstack_has = "op:get_catalog_companies_per_company_country_code_v0")]
+    let r = r.route(
+        "/v0/catalog/companies_per_company_country_code",
+        op(MethodFilter::GET, |s, i| {
+            catalogs::companies_per_country(s, &i.query)
+        }),
+    );
+    #[cfg(theirstack_has = "op:list_categories_v1")]
+    let r = r.route(
+        "/v1/catalog/technologies/categories",
+        op(MethodFilter::GET, |s, i| catalogs::categories(s, &i.query)),
+    );
+    #[cfg(theirstack_has = "op:list_subcategories_v1")]
+    let r = r.route(
+        "/v1/catalog/technologies/subcategories",
+        op(MethodFilter::GET, |s, i| {
+            catalogs::subcategories(s, &i.query)
+        }),
+    );
+    #[cfg(theirstack_has = "op:get_webhooks_v0")]
+    let r = r.route(
+        "/v0/webhooks",
+        op(MethodFilter::GET, |s, _| webhooks::list(s)),
+    );
+    #[cfg(theirstack_has = "op:post_webhooks_v0")]
+    let r = r.route(
+        "/v0/webhooks",
+        op(MethodFilter::POST, |s, i| webhooks::create(s, i.body()?)),
+    );
+    #[cfg(theirstack_has = "op:get_webhooks_events_count_aggregated_v0")]
+    let r = r.route(
+        "/v0/webhooks/events/count",
+        op(MethodFilter::GET, |s, i| {
+            webhooks::events_count_aggregated(s, &i.query)
+        }),
+    );
+    #[cfg(theirstack_has = "op:post_webhooks_events_retry_v0")]
+    let r = r.route(
+        "/v0/webhooks/events/retry",
+        op(MethodFilter::POST, |s, i| webhooks::retry(s, i.body()?)),
+    );
+    #[cfg(theirstack_has = "op:post_webhooks_test_v0")]
+    let r = r.route("/v0/webhooks/test", axum::routing::post(webhook_test));
+    #[cfg(theirstack_has = "op:get_webhooks_by_id_v0")]
+    let r = r.route(
+        "/v0/webhooks/{webhook_id}",
+        op(MethodFilter::GET, |s, i| webhooks::get(s, i.id()?)),
+    );
+    #[cfg(theirstack_has = "op:patch_webhooks_by_id_v0")]
+    let r = r.route(
+        "/v0/webhooks/{webhook_id}",
+        op(MethodFilter::PATCH, |s, i| {
+            webhooks::update(s, i.id()?, i.body()?)
+        }),
+    );
+    #[cfg(theirstack_has = "op:patch_webhooks_status_v0")]
+    let r = r.route(
+        "/v0/webhooks/{webhook_id}/status",
+        op(MethodFilter::PATCH, |s, i| {
+            webhooks::set_status(s, i.id()?, i.body()?)
+        }),
+    );
+    #[cfg(theirstack_has = "op:patch_webhooks_archive_v0")]
+    let r = r.route(
+        "/v0/webhooks/{webhook_id}/archive",
+        op(MethodFilter::PATCH, |s, i| webhooks::archive(s, i.id()?)),
+    );
+    #[cfg(theirstack_has = "op:get_webhooks_events_v0")]
+    let r = r.route(
+        "/v0/webhooks/{webhook_id}/events",
+        op(MethodFilter::GET, |s, i| {
+            webhooks::events(s, i.id()?, &i.query)
+        }),
+    );
+    #[cfg(theirstack_has = "op:get_webhooks_events_count_v0")]
+    let r = r.route(
+        "/v0/webhooks/{webhook_id}/events/count",
+        op(MethodFilter::GET, |s, i| webhooks::events_count(s, i.id()?)),
+    );
+    r
+}
+
+/// The 405 of a known path: the envelope, with the methods the path has in `Allow`.
+async fn method_not_allowed(State(s): Ctx, method: Method, uri: Uri) -> Response {
+    let path = uri.path();
+    let mut response = s.finish(Err(Failure::new(
         Kind::MethodNotAllowed,
         format!(
             "{method} is not allowed on {}",
-            uri.path().chars().take(200).collect::<String>()
+            path.chars().take(200).collect::<String>()
         ),
-    )))
+    )));
+    if let Some(allow) = allowed_methods(path)
+        && let Ok(value) = HeaderValue::from_str(&allow)
+    {
+        response
+            .headers_mut()
+            .insert(axum::http::header::ALLOW, value);
+    }
+    response
 }
 
+/// The methods of the document's operations on `path` (parameters match any segment).
+fn allowed_methods(path: &str) -> Option<String> {
+    let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+    let mut methods: Vec<&str> = Vec::new();
+    for (template, method) in ROUTES {
+        let parts: Vec<&str> = template.split('/').collect();
+        let fits = parts.len() == segments.len()
+            && parts
+                .iter()
+                .zip(&segments)
+                .all(|(t, s)| t.starts_with('{') || t == s);
+        if fits && !methods.contains(method) {
+            methods.push(method);
+        }
+    }
+    (!methods.is_empty()).then(|| methods.join(", "))
+}
+
+/// Path and method of every operation the sandbox serves from this document.
+const ROUTES: &[(&str, &str)] = &[
+    #[cfg(theirstack_has = "op:search_jobs_v1")]
+    ("/v1/jobs/search", "POST"),
+    #[cfg(theirstack_has = "op:search_companies_v1")]
+    ("/v1/companies/search", "POST"),
+    #[cfg(theirstack_has = "op:technographics_v1")]
+    ("/v1/companies/technologies", "POST"),
+    #[cfg(theirstack_has = "op:get_billing_credit_balance_v0")]
+    ("/v0/billing/credit-balance", "GET"),
+    #[cfg(theirstack_has = "op:get_teams_credits_consumption_v0")]
+    ("/v0/teams/credits_consumption", "GET"),
+    #[cfg(theirstack_has = "op:get_requests_count_v0")]
+    ("/v0/requests/count", "GET"),
+    #[cfg(theirstack_has = "op:get_datasets_v1")]
+    ("/v1/datasets", "GET"),
+    #[cfg(theirstack_has = "op:post_datasets_credentials_v1")]
+    ("/v1/datasets/credentials", "POST"),
+    #[cfg(theirstack_has = "op:get_saved_searches_v0")]
+    ("/v0/saved_searches", "GET"),
+    #[cfg(theirstack_has = "op:post_saved_searches_v0")]
+    ("/v0/saved_searches", "POST"),
+    #[cfg(theirstack_has = "op:get_saved_searches_by_id_v0")]
+    ("/v0/saved_searches/{search_id}", "GET"),
+    #[cfg(theirstack_has = "op:patch_saved_searches_by_id_v0")]
+    ("/v0/saved_searches/{search_id}", "PATCH"),
+    #[cfg(theirstack_has = "op:patch_saved_searches_archive_v0")]
+    ("/v0/saved_searches/{search_id}/archive", "PATCH"),
+    #[cfg(theirstack_has = "op:get_company_lists_v0")]
+    ("/v0/company_lists", "GET"),
+    #[cfg(theirstack_has = "op:post_company_lists_v0")]
+    ("/v0/company_lists", "POST"),
+    #[cfg(theirstack_has = "op:post_company_lists_add_companies_multiple_v0")]
+    ("/v0/company_lists/add_companies", "POST"),
+    #[cfg(theirstack_has = "op:get_company_lists_by_id_v0")]
+    ("/v0/company_lists/{list_id}", "GET"),
+    #[cfg(theirstack_has = "op:patch_company_lists_by_id_v0")]
+    ("/v0/company_lists/{list_id}", "PATCH"),
+    #[cfg(theirstack_has = "op:delete_company_lists_by_id_v0")]
+    ("/v0/company_lists/{list_id}", "DELETE"),
+    #[cfg(theirstack_has = "op:get_company_lists_companies_v0")]
+    ("/v0/company_lists/{list_id}/companies", "GET"),
+    #[cfg(theirstack_has = "op:get_company_lists_companies_export_v0")]
+    ("/v0/company_lists/{list_id}/companies/export", "GET"),
+    #[cfg(theirstack_has = "op:post_company_lists_add_companies_v0")]
+    ("/v0/company_lists/{list_id}/add_companies", "POST"),
+    #[cfg(theirstack_has = "op:post_company_lists_remove_companies_v0")]
+    ("/v0/company_lists/{list_id}/remove_companies", "POST"),
+    #[cfg(theirstack_has = "op:post_company_lists_duplicate_v0")]
+    ("/v0/company_lists/{list_id}/duplicate", "POST"),
+    #[cfg(theirstack_has = "op:get_catalog_locations_v0")]
+    ("/v0/catalog/locations", "GET"),
+    #[cfg(theirstack_has = "op:get_catalog_industries_v0")]
+    ("/v0/catalog/industries", "GET"),
+    #[cfg(theirstack_has = "op:get_catalog_technologies_v0")]
+    ("/v0/catalog/technologies", "GET"),
+    #[cfg(theirstack_has = "op:get_catalog_jobs_companies_per_job_country_code_v0")]
+    ("/v0/catalog/jobs_companies_per_job_country_code", "GET"),
+    #[cfg(theirstack_has = "op:get_catalog_companies_per_company_country_code_v0")]
+    ("/v0/catalog/companies_per_company_country_code", "GET"),
+    #[cfg(theirstack_has = "op:list_categories_v1")]
+    ("/v1/catalog/technologies/categories", "GET"),
+    #[cfg(theirstack_has = "op:list_subcategories_v1")]
+    ("/v1/catalog/technologies/subcategories", "GET"),
+    #[cfg(theirstack_has = "op:get_webhooks_v0")]
+    ("/v0/webhooks", "GET"),
+    #[cfg(theirstack_has = "op:post_webhooks_v0")]
+    ("/v0/webhooks", "POST"),
+    #[cfg(theirstack_has = "op:get_webhooks_events_count_aggregated_v0")]
+    ("/v0/webhooks/events/count", "GET"),
+    #[cfg(theirstack_has = "op:post_webhooks_events_retry_v0")]
+    ("/v0/webhooks/events/retry", "POST"),
+    #[cfg(theirstack_has = "op:post_webhooks_test_v0")]
+    ("/v0/webhooks/test", "POST"),
+    #[cfg(theirstack_has = "op:get_webhooks_by_id_v0")]
+    ("/v0/webhooks/{webhook_id}", "GET"),
+    #[cfg(theirstack_has = "op:patch_webhooks_by_id_v0")]
+    ("/v0/webhooks/{webhook_id}", "PATCH"),
+    #[cfg(theirstack_has = "op:patch_webhooks_status_v0")]
+    ("/v0/webhooks/{webhook_id}/status", "PATCH"),
+    #[cfg(theirstack_has = "op:patch_webhooks_archive_v0")]
+    ("/v0/webhooks/{webhook_id}/archive", "PATCH"),
+    #[cfg(theirstack_has = "op:get_webhooks_events_v0")]
+    ("/v0/webhooks/{webhook_id}/events", "GET"),
+    #[cfg(theirstack_has = "op:get_webhooks_events_count_v0")]
+    ("/v0/webhooks/{webhook_id}/events/count", "GET"),
+];
+
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
-    Router::new()
-        .route("/v1/jobs/search", post(jobs_search))
-        .route("/v1/companies/search", post(companies_search))
-        .route("/v1/companies/technologies", post(technographics))
-        .route("/v0/billing/credit-balance", get(credit_balance))
-        .route("/v0/teams/credits_consumption", get(credits_consumption))
-        .route(
-            "/v0/saved_searches",
-            get(searches_list).post(searches_create),
-        )
-        .route("/v0/saved_searches/{search_id}", get(search_get))
-        .route("/v0/webhooks", get(webhooks_list).post(webhooks_create))
-        .route("/v0/webhooks/events/count", get(webhook_events_aggregated))
-        .route("/v0/webhooks/events/retry", post(webhook_events_retry))
-        .route("/v0/webhooks/test", post(webhook_test))
-        .route(
-            "/v0/webhooks/{webhook_id}",
-            get(webhook_get).patch(webhook_update),
-        )
-        .route("/v0/webhooks/{webhook_id}/status", patch(webhook_status))
-        .route("/v0/webhooks/{webhook_id}/archive", patch(webhook_archive))
-        .route("/v0/webhooks/{webhook_id}/events", get(webhook_events))
-        .route(
-            "/v0/webhooks/{webhook_id}/events/count",
-            get(webhook_events_count),
-        )
+    operations(Router::new())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(shared)

@@ -16,7 +16,7 @@ use crate::paging::{DEFAULT_LIMIT, check_limit, window};
 use crate::preview::{blur_company, blur_job, refuse_preview_with_identifiers};
 use crate::request;
 use crate::state::Shared;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use std::collections::BTreeSet;
@@ -33,14 +33,12 @@ const LOOKUP_PRICE: u64 = 3;
 /// Rows of `jobs_found` per company.
 const JOBS_FOUND: usize = 5;
 
-/// Runs a search behind authentication and the rate limiter; every answer past the key check
-/// carries the rate-limit headers.
+/// Runs a search behind the rate limiter (the key was checked before); every answer carries the
+/// rate-limit headers.
 fn limited(
     shared: &Shared,
-    headers: &HeaderMap,
     search: impl FnOnce(&Shared) -> Result<Response, Failure>,
 ) -> Result<Response, Failure> {
-    shared.authorize(headers)?;
     let rate = shared.admit()?;
     match search(shared) {
         Ok(mut response) => {
@@ -52,26 +50,21 @@ fn limited(
 }
 
 /// `POST /v1/jobs/search`.
-pub(crate) fn jobs(shared: &Shared, headers: &HeaderMap, body: &[u8]) -> Result<Response, Failure> {
-    limited(shared, headers, |s| search_jobs(s, body))
+#[cfg(theirstack_has = "op:search_jobs_v1")]
+pub(crate) fn jobs(shared: &Shared, body: &[u8]) -> Result<Response, Failure> {
+    limited(shared, |s| search_jobs(s, body))
 }
 
 /// `POST /v1/companies/search`.
-pub(crate) fn companies(
-    shared: &Shared,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<Response, Failure> {
-    limited(shared, headers, |s| search_companies(s, body))
+#[cfg(theirstack_has = "op:search_companies_v1")]
+pub(crate) fn companies(shared: &Shared, body: &[u8]) -> Result<Response, Failure> {
+    limited(shared, |s| search_companies(s, body))
 }
 
 /// `POST /v1/companies/technologies`.
-pub(crate) fn technologies(
-    shared: &Shared,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<Response, Failure> {
-    limited(shared, headers, |s| technographics(s, body))
+#[cfg(theirstack_has = "op:technographics_v1")]
+pub(crate) fn technologies(shared: &Shared, body: &[u8]) -> Result<Response, Failure> {
+    limited(shared, |s| technographics(s, body))
 }
 
 /// Charges `price` per row for as many rows as the balance pays for; returns how many rows may

@@ -3,12 +3,15 @@
 //! Rule: one value per sandbox, behind an `Arc`; the data is read-only, every mutable part sits
 //! behind its own lock, and the sandbox clock is the configured `now` plus the time since start.
 
+#[cfg(sandbox_company_lists)]
+use crate::company_lists;
 use crate::config::SandboxConfig;
 use crate::errors::{Failure, Kind};
 use crate::{credits, data, limits, webhooks};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use tokio::time::Instant;
@@ -27,6 +30,10 @@ pub(crate) struct Shared {
     pub(crate) ledger: Mutex<credits::Ledger>,
     pub(crate) limiter: Mutex<limits::Limiter>,
     pub(crate) webhooks: Mutex<webhooks::Store>,
+    #[cfg(sandbox_company_lists)]
+    pub(crate) company_lists: Mutex<company_lists::Store>,
+    /// Authorized requests per UTC day, for `GET /v0/requests/count`.
+    pub(crate) requests: Mutex<BTreeMap<NaiveDate, u64>>,
     pub(crate) delivery: tokio::sync::Mutex<()>,
 }
 
@@ -50,6 +57,23 @@ impl Shared {
 
     pub(crate) fn webhooks(&self) -> MutexGuard<'_, webhooks::Store> {
         lock(&self.webhooks)
+    }
+
+    #[cfg(sandbox_company_lists)]
+    pub(crate) fn company_lists(&self) -> MutexGuard<'_, company_lists::Store> {
+        lock(&self.company_lists)
+    }
+
+    /// Counts an authorized request on today's date.
+    pub(crate) fn count_request(&self) {
+        *lock(&self.requests)
+            .entry(self.now().date_naive())
+            .or_default() += 1;
+    }
+
+    /// Authorized requests on `day`.
+    pub(crate) fn requests_on(&self, day: NaiveDate) -> u64 {
+        lock(&self.requests).get(&day).copied().unwrap_or(0)
     }
 
     /// Counts a search request against the rate limits.

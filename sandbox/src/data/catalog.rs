@@ -204,6 +204,9 @@ pub(crate) const NAME_HEADS: &[&str] = &[
     "Stonebrook", "Tidewater", "Vantage", "Willow", "Zephyr",
 ];
 
+/// The industry of recruiting agencies (LinkedIn-style id and label).
+pub(crate) const STAFFING: (i64, &str) = (104, "Staffing and Recruiting");
+
 /// Name endings with the industry (LinkedIn-style id and label) they suggest.
 #[rustfmt::skip]
 pub(crate) const NAME_TAILS: &[(&str, i64, &str)] = &[

@@ -2,7 +2,7 @@
 //! stack, and the technographics rows built from its jobs.
 
 use super::catalog::{
-    COUNTRIES, INVESTORS, KEYWORDS, NAME_TAILS, TECHS, tech_index, weighted_country,
+    COUNTRIES, INVESTORS, KEYWORDS, NAME_TAILS, STAFFING, TECHS, tech_index, weighted_country,
 };
 use super::jobs::JobDraft;
 use super::{chance, confidence_rank, finish, pick, readable, slugify, thousands};
@@ -161,11 +161,11 @@ pub(crate) fn company_draft(
 .has_blurred_data(false)
 .id(id.clone())
 .industry(Some(if agency {
-            "Staffing and Recruiting".to_string()
+            STAFFING.1.to_string()
         } else {
             industry.to_string()
         }))
-.industry_id(Some(if agency { 104 } else { industry_id }))
+.industry_id(Some(if agency { STAFFING.0 } else { industry_id }))
 .investors(investors)
 .is_recruiting_agency(Some(agency))
 .last_funding_round_amount_readable(last_amount)

@@ -10,7 +10,9 @@ mod catalog;
 mod companies;
 mod jobs;
 
-use catalog::{NAME_HEADS, NAME_TAILS};
+pub(crate) use catalog::{COUNTRIES, NAME_TAILS, STAFFING, TECHS, Tech};
+
+use catalog::NAME_HEADS;
 
 use crate::errors::{Failure, built, retype};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};

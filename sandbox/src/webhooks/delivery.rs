@@ -7,7 +7,7 @@ use crate::DeliveryReport;
 use crate::errors::{Failure, built, json_response};
 use crate::request;
 use crate::state::Shared;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use theirstack::types;
 use theirstack::webhooks::{SIGNATURE_HEADER, sign};
@@ -121,12 +121,8 @@ fn test_target(
 /// `POST /v0/webhooks/test`: sends one signed sample delivery (event id 0, the most recent job or
 /// the first company) and answers the receiver's status (0 when no answer came) and the
 /// signature sent.
-pub(crate) async fn test(
-    shared: &Shared,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<Response, Failure> {
-    shared.authorize(headers)?;
+#[cfg(theirstack_has = "op:post_webhooks_test_v0")]
+pub(crate) async fn test(shared: &Shared, body: &[u8]) -> Result<Response, Failure> {
     let input: types::WebhookTest = request::body(body)?;
     let (url, event_type, secret) = test_target(shared, input)?;
     let parsed = check_url(&url)?;

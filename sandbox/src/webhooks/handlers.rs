@@ -10,7 +10,7 @@ use crate::request::{self, Query};
 use crate::saved_searches::{Filters, SavedSearch};
 use crate::searches::{matching_companies, matching_jobs};
 use crate::state::{Shared, USER_ID};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, Duration as Days, Utc};
 use std::collections::{BTreeMap, BTreeSet};
@@ -61,8 +61,8 @@ fn initial_records(
 }
 
 /// `GET /v0/webhooks`.
-pub(crate) fn list(shared: &Shared, headers: &HeaderMap) -> Result<Response, Failure> {
-    shared.authorize(headers)?;
+#[cfg(theirstack_has = "op:get_webhooks_v0")]
+pub(crate) fn list(shared: &Shared) -> Result<Response, Failure> {
     let store = shared.webhooks();
     let hooks: Vec<&types::Webhook> = store
         .hooks
@@ -74,20 +74,16 @@ pub(crate) fn list(shared: &Shared, headers: &HeaderMap) -> Result<Response, Fai
 }
 
 /// `GET /v0/webhooks/{webhook_id}`.
-pub(crate) fn get(shared: &Shared, headers: &HeaderMap, id: &str) -> Result<Response, Failure> {
-    shared.authorize(headers)?;
+#[cfg(theirstack_has = "op:get_webhooks_by_id_v0")]
+pub(crate) fn get(shared: &Shared, id: &str) -> Result<Response, Failure> {
     let id = request::path_id("webhook_id", id)?;
     let store = shared.webhooks();
     Ok(json_response(StatusCode::OK, &store.hook(id)?.webhook))
 }
 
 /// `POST /v0/webhooks`.
-pub(crate) fn create(
-    shared: &Shared,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<Response, Failure> {
-    shared.authorize(headers)?;
+#[cfg(theirstack_has = "op:post_webhooks_v0")]
+pub(crate) fn create(shared: &Shared, body: &[u8]) -> Result<Response, Failure> {
     let input: types::WebhookCreate = request::body(body)?;
     let fields: serde_json::Map<String, serde_json::Value> = request::body(body)?;
     let once_per_company = flag(&fields, "trigger_once_per_company").unwrap_or(false);
@@ -97,6 +93,12 @@ pub(crate) fn create(
     let search = store.search(input.search_id).cloned().ok_or_else(|| {
         Failure::validation(format!("no saved search with id {}", input.search_id))
     })?;
+    if search.is_archived {
+        return Err(Failure::validation(format!(
+            "saved search {} is archived",
+            search.id
+        )));
+    }
     let records = initial_records(
         shared,
         &search,
@@ -158,13 +160,8 @@ fn flag(fields: &serde_json::Map<String, serde_json::Value>, name: &str) -> Opti
 
 /// `PATCH /v0/webhooks/{webhook_id}`: sets `url` and `search_id`, and each other field the body
 /// contains; a field left out keeps its value.
-pub(crate) fn update(
-    shared: &Shared,
-    headers: &HeaderMap,
-    id: &str,
-    body: &[u8],
-) -> Result<Response, Failure> {
-    shared.authorize(headers)?;
+#[cfg(theirstack_has = "op:patch_webhooks_by_id_v0")]
+pub(crate) fn update(shared: &Shared, id: &str, body: &[u8]) -> Result<Response, Failure> {
     let id = request::path_id("webhook_id", id)?;
     let input: types::WebhookUpdate = request::body(body)?;
     let fields: serde_json::Map<String, serde_json::Value> = request::body(body)?;
@@ -200,13 +197,8 @@ pub(crate) fn update(
 }
 
 /// `PATCH /v0/webhooks/{webhook_id}/status`.
-pub(crate) fn set_status(
-    shared: &Shared,
-    headers: &HeaderMap,
-    id: &str,
-    body: &[u8],
-) -> Result<Response, Failure> {
-    shared.authorize(headers)?;
+#[cfg(theirstack_has = "op:patch_webhooks_status_v0")]
+pub(crate) fn set_status(shared: &Shared, id: &str, body: &[u8]) -> Result<Response, Failure> {
     let id = request::path_id("webhook_id", id)?;
     let input: types::WebhookStatusUpdate = request::body(body)?;
     let now = shared.now();
@@ -221,8 +213,8 @@ pub(crate) fn set_status(
 }
 
 /// `PATCH /v0/webhooks/{webhook_id}/archive`.
-pub(crate) fn archive(shared: &Shared, headers: &HeaderMap, id: &str) -> Result<Response, Failure> {
-    shared.authorize(headers)?;
+#[cfg(theirstack_has = "op:patch_webhooks_archive_v0")]
+pub(crate) fn archive(shared: &Shared, id: &str) -> Result<Response, Failure> {
     let id = request::path_id("webhook_id", id)?;
     let now = shared.now();
     let mut store = shared.webhooks();
@@ -253,13 +245,8 @@ fn status_param(query: &Query) -> Result<Option<types::WebhookEventStatus>, Fail
 
 /// `GET /v0/webhooks/{webhook_id}/events`: by event id, `offset` and `limit` (1 to 500,
 /// default 25), optionally one `status`.
-pub(crate) fn events(
-    shared: &Shared,
-    headers: &HeaderMap,
-    id: &str,
-    query: &Query,
-) -> Result<Response, Failure> {
-    shared.authorize(headers)?;
+#[cfg(theirstack_has = "op:get_webhooks_events_v0")]
+pub(crate) fn events(shared: &Shared, id: &str, query: &Query) -> Result<Response, Failure> {
     let id = request::path_id("webhook_id", id)?;
     let status = status_param(query)?;
     let offset = query
@@ -287,12 +274,8 @@ pub(crate) fn events(
 }
 
 /// `GET /v0/webhooks/{webhook_id}/events/count`.
-pub(crate) fn events_count(
-    shared: &Shared,
-    headers: &HeaderMap,
-    id: &str,
-) -> Result<Response, Failure> {
-    shared.authorize(headers)?;
+#[cfg(theirstack_has = "op:get_webhooks_events_count_v0")]
+pub(crate) fn events_count(shared: &Shared, id: &str) -> Result<Response, Failure> {
     let id = request::path_id("webhook_id", id)?;
     let store = shared.webhooks();
     store.hook(id)?;
@@ -302,20 +285,13 @@ pub(crate) fn events_count(
 
 /// `GET /v0/webhooks/events/count`: events per UTC day of `triggered_at`, grouped by `status`
 /// (default) or `webhook_id`, over `start_datetime`..`end_datetime` (default: the last 30 days).
-pub(crate) fn events_count_aggregated(
-    shared: &Shared,
-    headers: &HeaderMap,
-    query: &Query,
-) -> Result<Response, Failure> {
-    shared.authorize(headers)?;
+#[cfg(theirstack_has = "op:get_webhooks_events_count_aggregated_v0")]
+pub(crate) fn events_count_aggregated(shared: &Shared, query: &Query) -> Result<Response, Failure> {
     let now = shared.now();
-    let expected = "an ISO 8601 date-time";
-    let end = query
-        .parsed::<types::Timestamp>("end_datetime", expected)?
-        .map_or(now, |t| t.0);
+    let end = query.timestamp("end_datetime")?.unwrap_or(now);
     let start = query
-        .parsed::<types::Timestamp>("start_datetime", expected)?
-        .map_or_else(|| month_before(end), |t| t.0);
+        .timestamp("start_datetime")?
+        .unwrap_or_else(|| month_before(end));
     let webhook = query.parsed::<i64>("webhook_id", "an integer")?;
     let by_webhook = match query.get("group_by") {
         None | Some("status") => false,
@@ -361,12 +337,8 @@ pub(crate) fn events_count_aggregated(
 
 /// `POST /v0/webhooks/events/retry`: every listed event goes back to `IN_PROGRESS` for the next
 /// delivery run; an unknown id is a 404 and changes nothing. Answers `null`.
-pub(crate) fn retry(
-    shared: &Shared,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<Response, Failure> {
-    shared.authorize(headers)?;
+#[cfg(theirstack_has = "op:post_webhooks_events_retry_v0")]
+pub(crate) fn retry(shared: &Shared, body: &[u8]) -> Result<Response, Failure> {
     let input: types::WebhookEventRetryRequest = request::body(body)?;
     let now = shared.now();
     let mut store = shared.webhooks();

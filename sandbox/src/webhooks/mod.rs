@@ -20,11 +20,29 @@ mod delivery;
 mod handlers;
 mod payloads;
 
-pub(crate) use delivery::{deliver_pending, test};
-pub(crate) use handlers::{
-    archive, create, events, events_count, events_count_aggregated, get, list, retry, set_status,
-    update,
-};
+pub(crate) use delivery::deliver_pending;
+#[cfg(theirstack_has = "op:post_webhooks_test_v0")]
+pub(crate) use delivery::test;
+#[cfg(theirstack_has = "op:patch_webhooks_archive_v0")]
+pub(crate) use handlers::archive;
+#[cfg(theirstack_has = "op:post_webhooks_v0")]
+pub(crate) use handlers::create;
+#[cfg(theirstack_has = "op:get_webhooks_events_v0")]
+pub(crate) use handlers::events;
+#[cfg(theirstack_has = "op:get_webhooks_events_count_v0")]
+pub(crate) use handlers::events_count;
+#[cfg(theirstack_has = "op:get_webhooks_events_count_aggregated_v0")]
+pub(crate) use handlers::events_count_aggregated;
+#[cfg(theirstack_has = "op:get_webhooks_by_id_v0")]
+pub(crate) use handlers::get;
+#[cfg(theirstack_has = "op:get_webhooks_v0")]
+pub(crate) use handlers::list;
+#[cfg(theirstack_has = "op:post_webhooks_events_retry_v0")]
+pub(crate) use handlers::retry;
+#[cfg(theirstack_has = "op:patch_webhooks_status_v0")]
+pub(crate) use handlers::set_status;
+#[cfg(theirstack_has = "op:patch_webhooks_by_id_v0")]
+pub(crate) use handlers::update;
 
 use crate::errors::Failure;
 use crate::saved_searches::{Filters, SavedSearch, initial_searches};
