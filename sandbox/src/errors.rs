@@ -23,6 +23,8 @@ pub(crate) enum Kind {
     MethodNotAllowed,
     /// 422: a body or parameter TheirStack would refuse.
     Validation,
+    /// 422: a country code that is not two ASCII letters.
+    InvalidCountryCode,
     /// 429: a rate-limit window is exhausted.
     RateLimited,
     /// 500: a failure of the sandbox itself.
@@ -49,6 +51,11 @@ impl Kind {
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "E-005",
                 "Validation error",
+            ),
+            Kind::InvalidCountryCode => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "E-008",
+                "Invalid country code exception",
             ),
             Kind::RateLimited => (
                 StatusCode::TOO_MANY_REQUESTS,

@@ -59,6 +59,7 @@
 //! | 404 | E-003 | Not found exception | unknown path, webhook, event, saved search or company list |
 //! | 405 | E-004 | Method not allowed exception | known path, other method |
 //! | 422 | E-005 | Validation error | malformed body or parameter, unknown key, missing required filter, `limit` above 500, `page` with `offset`, preview with company identifiers, unknown enum value |
+//! | 422 | E-008 | Invalid country code exception | a `job_country_code_or`/`_not` or `company_country_code_or`/`_not` value (search body or `job_filters`) that is not two ASCII letters |
 //! | 429 | E-006 | Too many requests exception | a rate-limit window is full |
 //! | 500 | E-007 | Internal server error | a fault of the sandbox |
 //!

@@ -1,6 +1,6 @@
 //! The operations beyond searches and webhooks, through the crate's public `Client`: company
 //! lists, saved-search updates, the catalogs, the request count, datasets, the date-time
-//! windows of the daily counts and the 405 `Allow` header; all on loopback.
+//! windows of the daily counts, country codes and the 405 `Allow` header; all on loopback.
 
 // Generated types are built with `Default::default()` and field assignment, their builders or
 // serde, never struct literals, so that a field a new document adds cannot break the build.
@@ -690,6 +690,59 @@ async fn daily_counts_check_their_window() -> TestResult {
         .await?
         .into_inner();
     assert_eq!(ledger.len(), 401, "at most the last 400 days");
+    Ok(())
+}
+
+#[tokio::test]
+async fn country_codes_are_two_letters() -> TestResult {
+    let sandbox = start().await;
+    let cases = [
+        (
+            "/v1/jobs/search",
+            json!({"posted_at_max_age_days": 7, "job_country_code_or": ["US", "USA"]}),
+            "USA",
+        ),
+        (
+            "/v1/jobs/search",
+            json!({"posted_at_max_age_days": 7, "company_country_code_not": ["1"]}),
+            "1",
+        ),
+        (
+            "/v1/companies/search",
+            json!({"company_country_code_or": ["Germany"]}),
+            "Germany",
+        ),
+        (
+            "/v1/companies/search",
+            json!({"job_filters": {"job_country_code_not": ["é"]}}),
+            "é",
+        ),
+    ];
+    for (path, body, value) in cases {
+        let (status, answer) = raw(&sandbox, "POST", path, Some(body.clone())).await;
+        assert_eq!(status, 422, "{body}: {answer}");
+        assert_eq!(
+            answer["error"]["title"], "Invalid country code exception",
+            "{answer}"
+        );
+        let description = answer["error"]["description"].as_str().unwrap_or("");
+        assert!(description.contains(&format!("`{value}`")), "{description}");
+    }
+    let mut f = types::JobSearchFiltersInput::default();
+    f.posted_at_max_age_days = Some(7);
+    f.job_country_code_or = vec!["us".to_string()];
+    let page = client(&sandbox)
+        .search_jobs_v1()
+        .body(f)
+        .send()
+        .await?
+        .into_inner();
+    assert!(
+        page.data
+            .iter()
+            .all(|j| j.country_code.as_deref() == Some("US"))
+    );
+    assert!(!page.data.is_empty(), "lowercase codes match too");
     Ok(())
 }
 

@@ -1,7 +1,6 @@
 //! The sandbox through the crate's public `Client`: determinism, auth, validation, paging,
 //! preview, credits, rate limits, webhooks and signed deliveries, all on loopback.
 
-
 // Generated types are built with `Default::default()` and field assignment (or their builders,
 // or serde), never struct literals, so that a field a new document adds cannot break the build.
 #![allow(clippy::field_reassign_with_default)]

@@ -1,7 +1,7 @@
 //! Company-level criteria: the company filters of a job search or company search body, matched
 //! against a company record.
 
-use super::{known, lower_all, normalize_domain, normalize_linkedin, upper_all};
+use super::{country_codes, known, lower_all, normalize_domain, normalize_linkedin};
 use crate::errors::Failure;
 use chrono::NaiveDate;
 use theirstack::types;
@@ -74,8 +74,8 @@ macro_rules! company_criteria {
                 .iter()
                 .map(|d| normalize_linkedin(d))
                 .collect(),
-            country_or: upper_all(&f.company_country_code_or),
-            country_not: upper_all(&f.company_country_code_not),
+            country_or: country_codes("company_country_code_or", &f.company_country_code_or)?,
+            country_not: country_codes("company_country_code_not", &f.company_country_code_not)?,
             min_employees: f.min_employee_count,
             max_employees: f.max_employee_count,
             min_employees_or_null: f.min_employee_count_or_null,

@@ -1,7 +1,7 @@
 //! Job-level criteria: the filters of a job search body or of a company search's `job_filters`,
 //! matched against a job record.
 
-use super::{Bound, bound, contains_words, days_before, known, lower_all, upper_all};
+use super::{Bound, bound, contains_words, country_codes, days_before, known, lower_all};
 use crate::data::midnight;
 use crate::errors::Failure;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -50,8 +50,14 @@ macro_rules! job_criteria {
         JobCriteria {
             title_or: lower_all(&f.job_title_or),
             title_not: lower_all(&f.job_title_not),
-            country_or: upper_all(&f.job_country_code_or),
-            country_not: upper_all(&f.job_country_code_not),
+            country_or: country_codes(
+                concat!($prefix, "job_country_code_or"),
+                &f.job_country_code_or,
+            )?,
+            country_not: country_codes(
+                concat!($prefix, "job_country_code_not"),
+                &f.job_country_code_not,
+            )?,
             posted_max_age: f.posted_at_max_age_days,
             posted_gte: f.posted_at_gte,
             posted_lte: f.posted_at_lte,

@@ -10,7 +10,7 @@ pub(crate) use companies::CompanyCriteria;
 pub(crate) use jobs::JobCriteria;
 pub(crate) use technologies::TechCriteria;
 
-use crate::errors::Failure;
+use crate::errors::{Failure, Kind};
 use chrono::{DateTime, Duration as Days, NaiveDate, Utc};
 use theirstack::types;
 
@@ -40,6 +40,24 @@ pub(crate) fn bound(name: &str, value: Option<&String>) -> Result<Option<Bound>,
 
 pub(crate) fn lower_all(values: &[String]) -> Vec<String> {
     values.iter().map(|v| v.to_lowercase()).collect()
+}
+
+/// The codes of a country filter, uppercased; a code that is not two ASCII letters is TheirStack's
+/// "Invalid country code exception" (a 422) naming the field and the value.
+pub(crate) fn country_codes(field: &str, values: &[String]) -> Result<Vec<String>, Failure> {
+    if let Some(bad) = values
+        .iter()
+        .find(|v| !(v.len() == 2 && v.bytes().all(|b| b.is_ascii_alphabetic())))
+    {
+        return Err(Failure::new(
+            Kind::InvalidCountryCode,
+            format!(
+                "`{field}`: `{}` is not an ISO 3166-1 alpha-2 country code (two letters)",
+                bad.chars().take(64).collect::<String>()
+            ),
+        ));
+    }
+    Ok(upper_all(values))
 }
 
 pub(crate) fn upper_all(values: &[String]) -> Vec<String> {
