@@ -186,6 +186,7 @@ mod routes;
 mod saved_searches;
 mod searches;
 mod state;
+mod validate;
 mod webhooks;
 
 pub use config::{MAX_COMPANIES, MAX_JOBS, SandboxConfig};

@@ -133,7 +133,7 @@ impl Query {
             Some(max) => format!("an integer from {min} to {max}"),
             None => format!("an integer of at least {min}"),
         };
-        let value = self.parsed::<i64>(name, &expected)?;
+        let value = self.parsed::<Int>(name, &expected)?.map(|Int(v)| v);
         match value {
             Some(v) if v < min || max.is_some_and(|m| v > m) => Err(Failure::validation(format!(
                 "invalid query parameter `{name}`: expected {expected}, got {v}"
@@ -195,9 +195,34 @@ fn invalid_value(name: &str, raw: &str, expected: &str) -> Failure {
     ))
 }
 
-/// Reads a path segment as an id; anything else is a 422 naming the parameter.
+/// An integer as the document means one: any number of digits with an optional sign. One past
+/// the `i64` range is held at its end, so that it names nothing (a 404) or asks for rows past
+/// the last (an empty page) rather than being refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Int(pub(crate) i64);
+
+impl FromStr for Int {
+    type Err = ();
+
+    fn from_str(raw: &str) -> Result<Int, ()> {
+        let (negative, digits) = match raw.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, raw.strip_prefix('+').unwrap_or(raw)),
+        };
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(());
+        }
+        Ok(Int(raw.parse().unwrap_or(if negative {
+            i64::MIN
+        } else {
+            i64::MAX
+        })))
+    }
+}
+
+/// Reads a path segment as an id; anything but an integer is a 422 naming the parameter.
 pub(crate) fn path_id(name: &str, raw: &str) -> Result<i64, Failure> {
-    raw.parse().map_err(|_| {
+    raw.parse::<Int>().map(|Int(id)| id).map_err(|_| {
         Failure::validation(format!(
             "invalid path parameter `{name}`: expected an integer, got `{}`",
             raw.chars().take(64).collect::<String>()
@@ -271,5 +296,11 @@ mod tests {
         assert_eq!(q.get("x"), Some("a b"));
         assert!(q.parsed::<u64>("status", "an integer").is_err());
         assert!(path_id("webhook_id", "abc").is_err());
+        assert_eq!(
+            path_id("list_id", "99999999999999999999999").ok(),
+            Some(i64::MAX)
+        );
+        assert_eq!("-5".parse::<Int>(), Ok(Int(-5)));
+        assert!("1e5".parse::<Int>().is_err() && "".parse::<Int>().is_err());
     }
 }

@@ -7,8 +7,9 @@
 //! answers by id (`is_archived: true`), and no new webhook can listen to it.
 
 use crate::errors::{Failure, built, json_response, retype};
-use crate::request::{self, Query};
+use crate::request::{self, Int, Query};
 use crate::state::{Shared, USER_ID};
+use crate::validate;
 use crate::webhooks::Store;
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -87,12 +88,19 @@ pub(crate) fn initial_searches(now: DateTime<Utc>) -> Vec<SavedSearch> {
     ]
 }
 
+/// The stored filters as the answers carry them: read into the output filter type, which
+/// drops what only requests have (such as `cursor`).
 fn saved_search_body(filters: &Filters) -> Result<serde_json::Value, Failure> {
-    let value = match filters {
-        Filters::Jobs(f) => serde_json::to_value(f),
-        Filters::Companies(f) => serde_json::to_value(f),
-    };
-    value.map_err(|e| Failure::internal(format!("cannot encode a saved search: {e}")))
+    match filters {
+        Filters::Jobs(f) => retype::<_, types::JobSearchFiltersOutput>(f)
+            .and_then(|out| serde_json::to_value(out).map_err(encoding)),
+        Filters::Companies(f) => retype::<_, types::CompanySearchFiltersOutput>(f)
+            .and_then(|out| serde_json::to_value(out).map_err(encoding)),
+    }
+}
+
+fn encoding(e: serde_json::Error) -> Failure {
+    Failure::internal(format!("cannot encode a saved search: {e}"))
 }
 
 fn creator() -> Result<types::UserSimple, Failure> {
@@ -145,10 +153,16 @@ fn search_view<T: serde::de::DeserializeOwned>(
 /// Reads `filters` as the filters of a search of `kind`, naming bad keys from `body`.
 fn filters_of(kind: &str, filters: &serde_json::Value) -> Result<Filters, Failure> {
     match kind {
-        "jobs" => Ok(Filters::Jobs(Box::new(request::member(filters, "body")?))),
-        "companies" => Ok(Filters::Companies(Box::new(request::member(
-            filters, "body",
-        )?))),
+        "jobs" => {
+            validate::component("JobSearchFilters-Input", filters, "body")?;
+            Ok(Filters::Jobs(Box::new(request::member(filters, "body")?)))
+        }
+        "companies" => {
+            validate::component("CompanySearchFilters-Input", filters, "body")?;
+            Ok(Filters::Companies(Box::new(request::member(
+                filters, "body",
+            )?)))
+        }
         other => Err(Failure::validation(format!(
             "invalid `type`: expected jobs or companies, got `{}`",
             other.chars().take(64).collect::<String>()
@@ -165,7 +179,11 @@ fn unknown_search(id: i64) -> Failure {
 /// `order_direction` (`desc`, the default, or `asc`), ties by id.
 #[cfg(theirstack_has = "op:get_saved_searches_v0")]
 pub(crate) fn list_searches(shared: &Shared, query: &Query) -> Result<Response, Failure> {
-    let user_ids: Vec<i64> = query.parsed_all("user_ids", "an integer")?;
+    let user_ids: Vec<i64> = query
+        .parsed_all::<Int>("user_ids", "an integer")?
+        .into_iter()
+        .map(|Int(id)| id)
+        .collect();
     let kinds = query
         .all("types")
         .into_iter()

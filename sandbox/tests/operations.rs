@@ -376,6 +376,14 @@ async fn saved_searches_update_filter_and_archive() -> TestResult {
     )
     .await;
     assert_eq!(status, 422);
+    let (status, _) = raw(
+        &sandbox,
+        "POST",
+        "/v0/webhooks",
+        Some(json!({"url": "http://127.0.0.1:9/x", "search_id": 999})),
+    )
+    .await;
+    assert_eq!(status, 404, "a saved search that does not exist");
     let err = client
         .patch_saved_searches_archive_v0()
         .search_id(77)
@@ -773,5 +781,29 @@ async fn a_405_names_the_allowed_methods() -> TestResult {
             .and_then(|v| v.to_str().ok()),
         Some("GET, PATCH, DELETE")
     );
+    // A literal segment is not a parameter: `test` is not a webhook id.
+    let response = reqwest::Client::new()
+        .request(
+            reqwest::Method::OPTIONS,
+            format!("{}/v0/webhooks/test", sandbox.base_url()),
+        )
+        .send()
+        .await?;
+    assert_eq!(
+        response
+            .headers()
+            .get("allow")
+            .and_then(|v| v.to_str().ok()),
+        Some("POST")
+    );
+    // Ids past the integer range name nothing.
+    let (status, _) = raw(
+        &sandbox,
+        "GET",
+        "/v0/company_lists/99999999999999999999999",
+        None,
+    )
+    .await;
+    assert_eq!(status, 404);
     Ok(())
 }

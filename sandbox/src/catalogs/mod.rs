@@ -17,7 +17,7 @@ pub(crate) use technologies::technologies;
 use crate::data::{COUNTRIES, NAME_TAILS, STAFFING};
 use crate::errors::{Failure, built, json_response};
 use crate::paging::{Style, list_window};
-use crate::request::Query;
+use crate::request::{Int, Query};
 use crate::state::Shared;
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -117,7 +117,11 @@ fn locations() -> Vec<Location> {
 /// `feature_code` (one or more); `offset` and `limit` (1 to 100,000, default 5).
 #[cfg(theirstack_has = "op:get_catalog_locations_v0")]
 pub(crate) fn locations_catalog(query: &Query) -> Result<Response, Failure> {
-    let ids: Vec<i64> = query.parsed_all("id", "an integer")?;
+    let ids: Vec<i64> = query
+        .parsed_all::<Int>("id", "an integer")?
+        .into_iter()
+        .map(|Int(id)| id)
+        .collect();
     let name = query.get("name");
     let country = query.get("country_code");
     let features = query.all("feature_code");

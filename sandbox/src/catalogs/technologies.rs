@@ -5,7 +5,7 @@ use super::{contains, count, metadata, ok};
 use crate::data::{Dataset, TECHS, Tech};
 use crate::errors::{Failure, built};
 use crate::paging::{Style, list_window};
-use crate::request::Query;
+use crate::request::{Int, Query};
 use crate::state::Shared;
 use axum::response::Response;
 use theirstack::types;
@@ -64,6 +64,11 @@ pub(crate) fn technologies(shared: &Shared, query: &Query) -> Result<Response, F
         .into_iter()
         .chain(query.all("slug"))
         .collect();
+    if slugs.iter().any(|s| s.is_empty()) {
+        return Err(Failure::validation(
+            "invalid query parameter `slugs`: a slug is not empty",
+        ));
+    }
     let category_slug = query.get("category_slug");
     let parent_slug = query.get("parent_category_slug");
     let matched = by_companies(
@@ -172,7 +177,8 @@ pub(crate) fn subcategories(shared: &Shared, query: &Query) -> Result<Response, 
         ));
     }
     let per_category = query
-        .parsed::<i64>("num_technologies_per_category", "an integer")?
+        .parsed::<Int>("num_technologies_per_category", "an integer")?
+        .map(|Int(n)| n)
         .unwrap_or(5)
         .max(0);
     let per_category = usize::try_from(per_category).unwrap_or(usize::MAX);

@@ -91,7 +91,7 @@ pub(crate) fn create(shared: &Shared, body: &[u8]) -> Result<Response, Failure> 
     let now = shared.now();
     let mut store = shared.webhooks();
     let search = store.search(input.search_id).cloned().ok_or_else(|| {
-        Failure::validation(format!("no saved search with id {}", input.search_id))
+        Failure::not_found(format!("no saved search with id {}", input.search_id))
     })?;
     if search.is_archived {
         return Err(Failure::validation(format!(
@@ -170,7 +170,7 @@ pub(crate) fn update(shared: &Shared, id: &str, body: &[u8]) -> Result<Response,
     let mut store = shared.webhooks();
     store.hook(id)?;
     let search = store.search(input.search_id).cloned().ok_or_else(|| {
-        Failure::validation(format!("no saved search with id {}", input.search_id))
+        Failure::not_found(format!("no saved search with id {}", input.search_id))
     })?;
     let url = types::WebhookUrl::try_from(input.url.to_string())
         .map_err(|e| Failure::validation(format!("invalid `url`: {e}")))?;
@@ -250,16 +250,13 @@ pub(crate) fn events(shared: &Shared, id: &str, query: &Query) -> Result<Respons
     let id = request::path_id("webhook_id", id)?;
     let status = status_param(query)?;
     let offset = query
-        .parsed::<u64>("offset", "a non-negative integer")?
-        .unwrap_or(0);
+        .integer("offset", 0, None)?
+        .unwrap_or(0)
+        .unsigned_abs();
     let limit = query
-        .parsed::<u64>("limit", "an integer from 1 to 500")?
-        .unwrap_or(25);
-    if !(1..=MAX_EVENTS_LIMIT).contains(&limit) {
-        return Err(Failure::validation(format!(
-            "`limit` must be between 1 and {MAX_EVENTS_LIMIT}, got {limit}"
-        )));
-    }
+        .integer("limit", 1, Some(MAX_EVENTS_LIMIT))?
+        .unwrap_or(25)
+        .unsigned_abs();
     let store = shared.webhooks();
     store.hook(id)?;
     let page: Vec<types::WebhookEvent> = store
@@ -292,7 +289,7 @@ pub(crate) fn events_count_aggregated(shared: &Shared, query: &Query) -> Result<
     let start = query
         .timestamp("start_datetime")?
         .unwrap_or_else(|| month_before(end));
-    let webhook = query.parsed::<i64>("webhook_id", "an integer")?;
+    let webhook = query.integer("webhook_id", i64::MIN, None)?;
     let by_webhook = match query.get("group_by") {
         None | Some("status") => false,
         Some("webhook_id") => true,

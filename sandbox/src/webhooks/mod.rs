@@ -53,7 +53,7 @@ use theirstack::types;
 /// Most bytes of a receiver's answer kept in `response_body`.
 pub(crate) const RESPONSE_BODY_LIMIT: usize = 1000;
 /// Largest `limit` of the events listing.
-pub(crate) const MAX_EVENTS_LIMIT: u64 = 500;
+pub(crate) const MAX_EVENTS_LIMIT: i64 = 500;
 
 /// The record an event delivers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
