@@ -3,8 +3,10 @@
 //!
 //! Rule: the sandbox answers the documented operations the way TheirStack documents them, from
 //! synthetic data fixed by a seed, on `127.0.0.1` only, with no key from TheirStack and no
-//! network; responses are the generated [`theirstack::types`] serialized, request bodies are read
-//! into them (unknown keys refused), and every failure is the documented error envelope.
+//! network; responses are the generated [`theirstack::types`] serialized, request bodies are
+//! checked against the document's schemas (types, `null` only where allowed, closed enums,
+//! bounds, formats) and read into the generated types (unknown keys refused), and every failure
+//! is the documented error envelope.
 //!
 //! ```no_run
 //! use theirstack_sandbox::{Sandbox, SandboxConfig};
@@ -36,7 +38,7 @@
 //! | `GET /v0/teams/credits_consumption`, `GET /v0/requests/count` | one bucket per UTC day of the window, zeros included (see [daily counts](#daily-counts)); the request count counts every request that passed the key check, and none for `is_origin_app=true` |
 //! | `GET`, `POST /v0/saved_searches`; `GET`, `PATCH /v0/saved_searches/{id}`; `PATCH …/archive` | three saved searches exist from the start: 1 and 2 search jobs, 3 searches companies; the list takes `user_ids`, `types`, `order_by` (default `updated_at`) and `order_direction` (default `desc`); an update sets the fields it has (a new `type` needs a `body`); an archived search leaves the list, still answers by id and takes no new webhook; archiving answers `{"id", "status": "archived"}` |
 //! | `GET`, `POST /v0/company_lists`; `GET`, `PATCH`, `DELETE /v0/company_lists/{id}`; `POST …/add_companies`, `…/remove_companies`, `…/duplicate`, `/v0/company_lists/add_companies`; `GET …/companies`, `…/companies/export` | in memory: list 1, "Revealed companies", holds three companies from the start and cannot be deleted (422); companies are named by `id`, unknown ones skipped; the companies page by `offset` or `page` with `limit` (default 25, both styles at once is a 422), sorted by `order_by`/`order_direction`, filtered by `company_name_partial`; an export answers a made-up `exports.sandbox.invalid` URL; delete and add-to-many answer `null`, an unknown list in add-to-many is a 404 that changes nothing |
-//! | `GET /v0/catalog/locations`, `…/industries`, `…/technologies`, `…/jobs_companies_per_job_country_code`, `…/companies_per_company_country_code`; `GET /v1/catalog/technologies/categories`, `…/subcategories` | free, from the data: locations are the 14 countries (`PCLI`), their regions (`ADM1`) and cities (`PPL`, with the ids the jobs' `locations` carry), `limit` 1 to 100,000 (default 5) with `offset`; industries, technologies and the per-country counts page by `page` and `limit` (default 25) and count from the jobs and companies; text filters are case-insensitive substrings; `subcategory_slug` without `category_slug` is a 422, as TheirStack documents |
+//! | `GET /v0/catalog/locations`, `…/industries`, `…/technologies`, `…/jobs_companies_per_job_country_code`, `…/companies_per_company_country_code`; `GET /v1/catalog/technologies/categories`, `…/subcategories` | free, from the data: locations are the 14 countries (`PCLI`), their regions (`ADM1`) and cities (`PPL`, with the ids the jobs' `locations` carry), `limit` 1 to 100,000 (default 5) with `offset`; industries, technologies and the per-country counts page by `page` and `limit` (default 25) and count from the jobs and companies; text filters are case-insensitive substrings, an empty slug in `slugs` is a 422; `subcategory_slug` without `category_slug` is a 422, as TheirStack documents |
 //! | `GET /v1/datasets`; `POST /v1/datasets/credentials` | four dataset groups (jobs, companies, technologies, technographics) with a parquet and a CSV option each; credentials fixed by the seed, expiring in 7 days; all of it points at `*.sandbox.invalid` and opens nothing |
 //! | `GET`, `POST /v0/webhooks`; `GET`, `PATCH /v0/webhooks/{id}`; `PATCH …/status`, `…/archive` | in memory; see [webhooks](#webhooks) |
 //! | `GET /v0/webhooks/{id}/events`, `…/events/count`; `GET /v0/webhooks/events/count`; `POST /v0/webhooks/events/retry`, `/v0/webhooks/test` | see [webhooks](#webhooks) |
@@ -56,9 +58,9 @@
 //! |---|---|---|---|
 //! | 401 | E-001 | Not allowed exception | key missing or wrong |
 //! | 402 | E-002 | Insufficient credits exception | a chargeable page finds rows and no credit is left (technographics: fewer than 3) |
-//! | 404 | E-003 | Not found exception | unknown path, webhook, event, saved search or company list |
+//! | 404 | E-003 | Not found exception | unknown path, or an id (in the path or the body) of no webhook, event, saved search or company list; ids past the 64-bit range name nothing |
 //! | 405 | E-004 | Method not allowed exception | known path, other method |
-//! | 422 | E-005 | Validation error | malformed body or parameter, unknown key, missing required filter, `limit` above 500, `page` with `offset`, preview with company identifiers, unknown enum value |
+//! | 422 | E-005 | Validation error | malformed body or parameter, a body that does not fit the document's schema, unknown key, missing required filter, `limit` above 500, `page` with `offset`, preview with company identifiers, unknown enum value |
 //! | 422 | E-008 | Invalid country code exception | a `job_country_code_or`/`_not` or `company_country_code_or`/`_not` value (search body or `job_filters`) that is not two ASCII letters |
 //! | 429 | E-006 | Too many requests exception | a rate-limit window is full |
 //! | 500 | E-007 | Internal server error | a fault of the sandbox |
