@@ -5,13 +5,16 @@
 //! (`used_api_credits`) and the consumption endpoint (daily `CreditsConsumption` buckets, UTC)
 //! always agree with what searches and webhook deliveries cost.
 
-use super::errors::Failure;
-use super::request::Query;
+use crate::errors::{Failure, built, json_response};
+use crate::request::Query;
+use crate::state::Shared;
+use axum::http::StatusCode;
+use axum::response::Response;
 use chrono::{DateTime, Duration as Days, NaiveDate, Utc};
 use std::collections::BTreeMap;
 use theirstack::types;
 
-/// Longest window, in days, the consumption endpoint answers for.
+/// Longest window, in days, a daily count answers for.
 const MAX_CONSUMPTION_DAYS: i64 = 400;
 
 /// The account's credits.
@@ -60,13 +63,14 @@ impl Ledger {
     }
 
     /// The balance as the API reports it.
-    pub(crate) fn balance(&self) -> types::CreditsBalance {
-        types::CreditsBalance {
-            api_credits: self.api_credits,
-            used_api_credits: self.used_api_credits,
-            ui_credits: self.ui_credits,
-            used_ui_credits: 0,
-        }
+    pub(crate) fn balance(&self) -> Result<types::CreditsBalance, Failure> {
+        built(
+            types::CreditsBalance::builder()
+                .api_credits(self.api_credits)
+                .used_api_credits(self.used_api_credits)
+                .ui_credits(self.ui_credits)
+                .used_ui_credits(0_u64),
+        )
     }
 
     /// One bucket per UTC day from `start` to `end`, both included, zeros included.
@@ -74,23 +78,44 @@ impl Ledger {
         &self,
         start: DateTime<Utc>,
         end: DateTime<Utc>,
-    ) -> Vec<types::CreditsConsumption> {
+    ) -> Result<Vec<types::CreditsConsumption>, Failure> {
         let mut out = Vec::new();
         let mut day = start.date_naive();
         while day <= end.date_naive() {
-            out.push(types::CreditsConsumption {
-                period_start: types::Timestamp(day.and_time(chrono::NaiveTime::MIN).and_utc()),
-                api_credits_consumed: i64::try_from(*self.daily.get(&day).unwrap_or(&0))
-                    .unwrap_or(i64::MAX),
-                ui_credits_consumed: 0,
-            });
+            out.push(built(
+                types::CreditsConsumption::builder()
+                    .period_start(types::Timestamp(
+                        day.and_time(chrono::NaiveTime::MIN).and_utc(),
+                    ))
+                    .api_credits_consumed(
+                        i64::try_from(*self.daily.get(&day).unwrap_or(&0)).unwrap_or(i64::MAX),
+                    )
+                    .ui_credits_consumed(0_i64),
+            )?);
             match day.succ_opt() {
                 Some(next) => day = next,
                 None => break,
             }
         }
-        out
+        Ok(out)
     }
+}
+
+/// `GET /v0/billing/credit-balance`.
+#[cfg(theirstack_has = "op:get_billing_credit_balance_v0")]
+pub(crate) fn balance(shared: &Shared) -> Result<Response, Failure> {
+    let balance = shared.ledger().balance()?;
+    Ok(json_response(StatusCode::OK, &balance))
+}
+
+/// `GET /v0/teams/credits_consumption`: one bucket per UTC day of the window, zeros included.
+#[cfg(theirstack_has = "op:get_teams_credits_consumption_v0")]
+pub(crate) fn consumption(shared: &Shared, query: &Query) -> Result<Response, Failure> {
+    let rows = match daily_window(query, shared.now())? {
+        Some((start, end)) => shared.ledger().consumption(start, end)?,
+        None => Vec::new(),
+    };
+    Ok(json_response(StatusCode::OK, &rows))
 }
 
 /// 30 days before `end`, or `end` itself when that is out of range.
@@ -98,28 +123,25 @@ pub(crate) fn month_before(end: DateTime<Utc>) -> DateTime<Utc> {
     end.checked_sub_signed(Days::days(30)).unwrap_or(end)
 }
 
-/// Reads the consumption window: `start_datetime` and `end_datetime` (default: the 30 days up
-/// to `now`); `timezone` is accepted and buckets stay UTC days.
-pub(crate) fn consumption_window(
-    query: &Query,
-    now: DateTime<Utc>,
-) -> Result<(DateTime<Utc>, DateTime<Utc>), Failure> {
-    let expected = "an ISO 8601 date-time";
-    let end = query
-        .parsed::<types::Timestamp>("end_datetime", expected)?
-        .map_or(now, |t| t.0);
+/// The first and last moment of a daily count.
+pub(crate) type Window = (DateTime<Utc>, DateTime<Utc>);
+
+/// The window of a daily count, from its query: `start_datetime` to `end_datetime` (default:
+/// the 30 days up to `now`), each an ISO 8601 date-time (an empty or malformed value is a 422);
+/// `timezone` is accepted and days stay UTC days. `None` when the start is after the end (no
+/// day); a window longer than 400 days is cut to its last 400.
+pub(crate) fn daily_window(query: &Query, now: DateTime<Utc>) -> Result<Option<Window>, Failure> {
+    let end = query.timestamp("end_datetime")?.unwrap_or(now);
     let start = query
-        .parsed::<types::Timestamp>("start_datetime", expected)?
-        .map_or_else(|| month_before(end), |t| t.0);
+        .timestamp("start_datetime")?
+        .unwrap_or_else(|| month_before(end));
     if start > end {
-        return Err(Failure::validation("start_datetime is after end_datetime"));
+        return Ok(None);
     }
-    if (end.date_naive() - start.date_naive()).num_days() > MAX_CONSUMPTION_DAYS {
-        return Err(Failure::validation(format!(
-            "the window is longer than {MAX_CONSUMPTION_DAYS} days"
-        )));
-    }
-    Ok((start, end))
+    let earliest = end
+        .checked_sub_signed(Days::days(MAX_CONSUMPTION_DAYS))
+        .unwrap_or(start);
+    Ok(Some((start.max(earliest), end)))
 }
 
 #[cfg(test)]
@@ -133,10 +155,10 @@ mod tests {
         assert_eq!(ledger.charge(4, day), 4);
         assert_eq!(ledger.charge(9, day.succ_opt().unwrap()), 6);
         assert_eq!(ledger.remaining(), 0);
-        let balance = ledger.balance();
+        let balance = ledger.balance().unwrap();
         assert_eq!((balance.api_credits, balance.used_api_credits), (0, 10));
         let start = day.and_hms_opt(0, 0, 0).unwrap().and_utc();
-        let rows = ledger.consumption(start, start + Days::days(2));
+        let rows = ledger.consumption(start, start + Days::days(2)).unwrap();
         let spent: Vec<i64> = rows.iter().map(|r| r.api_credits_consumed).collect();
         assert_eq!(spent, [4, 6, 0]);
     }
@@ -145,10 +167,29 @@ mod tests {
     fn windows_are_checked() {
         let now = "2026-03-01T12:00:00Z".parse::<DateTime<Utc>>().unwrap();
         let q = Query::parse(Some("start_datetime=2026-03-02T00:00:00"));
-        assert!(consumption_window(&q, now).is_err());
-        let q = Query::parse(Some("start_datetime=yesterday"));
-        assert!(consumption_window(&q, now).is_err());
-        let (start, end) = consumption_window(&Query::parse(None), now).unwrap();
+        assert_eq!(
+            daily_window(&q, now).unwrap(),
+            None,
+            "a start after the end"
+        );
+        for bad in [
+            "start_datetime=yesterday",
+            "end_datetime=",
+            "start_datetime=",
+        ] {
+            assert!(
+                daily_window(&Query::parse(Some(bad)), now).is_err(),
+                "{bad}"
+            );
+        }
+        let (start, end) = daily_window(&Query::parse(None), now).unwrap().unwrap();
         assert_eq!((end - start).num_days(), 30);
+        let q = Query::parse(Some("start_datetime=1990-01-01T00:00:00Z"));
+        let (start, end) = daily_window(&q, now).unwrap().unwrap();
+        assert_eq!(
+            (end - start).num_days(),
+            MAX_CONSUMPTION_DAYS,
+            "cut to its last days"
+        );
     }
 }

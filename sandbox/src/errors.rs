@@ -23,6 +23,8 @@ pub(crate) enum Kind {
     MethodNotAllowed,
     /// 422: a body or parameter TheirStack would refuse.
     Validation,
+    /// 422: a country code that is not two ASCII letters.
+    InvalidCountryCode,
     /// 429: a rate-limit window is exhausted.
     RateLimited,
     /// 500: a failure of the sandbox itself.
@@ -49,6 +51,11 @@ impl Kind {
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "E-005",
                 "Validation error",
+            ),
+            Kind::InvalidCountryCode => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "E-008",
+                "Invalid country code exception",
             ),
             Kind::RateLimited => (
                 StatusCode::TOO_MANY_REQUESTS,
@@ -113,15 +120,23 @@ impl Failure {
     /// The envelope response, numbered `request_id`.
     pub(crate) fn into_response(self, request_id: i64) -> Response {
         let (status, code, title) = self.kind.parts();
-        let body = types::ErrorResponse {
-            request_id: Some(request_id),
-            error: types::Error {
-                code: Some(code.to_string()),
-                title: title.to_string(),
-                description: Some(self.description),
-            },
+        let body = built(
+            types::Error::builder()
+                .code(Some(code.to_string()))
+                .title(title)
+                .description(Some(self.description)),
+        )
+        .and_then(|error: types::Error| {
+            built::<types::ErrorResponse, _>(
+                types::ErrorResponse::builder()
+                    .request_id(Some(request_id))
+                    .error(error),
+            )
+        });
+        let mut response = match body {
+            Ok(body) => json_response(status, &body),
+            Err(_) => unencodable(),
         };
-        let mut response = json_response(status, &body);
         if let Some(headers) = self.headers {
             response.headers_mut().extend(*headers);
         }
@@ -142,12 +157,37 @@ pub(crate) fn json_response<T: serde::Serialize>(status: StatusCode, value: &T) 
                 .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
             response
         }
-        Err(_) => {
-            let mut response = (StatusCode::INTERNAL_SERVER_ERROR, UNENCODABLE).into_response();
-            response
-                .headers_mut()
-                .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-            response
-        }
+        Err(_) => unencodable(),
     }
+}
+
+/// The 500 envelope of an answer that cannot be encoded.
+fn unencodable() -> Response {
+    let mut response = (StatusCode::INTERNAL_SERVER_ERROR, UNENCODABLE).into_response();
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response
+}
+
+/// Finishes a generated builder (`types::X::builder()…`); a required field left unset is a
+/// fault of the sandbox, a 500.
+pub(crate) fn built<T, B>(builder: B) -> Result<T, Failure>
+where
+    B: TryInto<T>,
+    B::Error: std::fmt::Display,
+{
+    builder
+        .try_into()
+        .map_err(|e| Failure::internal(format!("cannot build an answer: {e}")))
+}
+
+/// Re-reads a value as the generated type `U`. Payload and saved-search unions are typed or
+/// untyped JSON depending on the document, and this works for both.
+pub(crate) fn retype<T: serde::Serialize, U: serde::de::DeserializeOwned>(
+    value: &T,
+) -> Result<U, Failure> {
+    serde_json::to_value(value)
+        .and_then(serde_json::from_value)
+        .map_err(|e| Failure::internal(format!("cannot encode a record: {e}")))
 }

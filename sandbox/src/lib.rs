@@ -3,8 +3,10 @@
 //!
 //! Rule: the sandbox answers the documented operations the way TheirStack documents them, from
 //! synthetic data fixed by a seed, on `127.0.0.1` only, with no key from TheirStack and no
-//! network; responses are the generated [`theirstack::types`] serialized, request bodies are read
-//! into them (unknown keys refused), and every failure is the documented error envelope.
+//! network; responses are the generated [`theirstack::types`] serialized, request bodies are
+//! checked against the document's schemas (types, `null` only where allowed, closed enums,
+//! bounds, formats) and read into the generated types (unknown keys refused), and every failure
+//! is the documented error envelope.
 //!
 //! ```no_run
 //! use theirstack_sandbox::{Sandbox, SandboxConfig};
@@ -24,19 +26,27 @@
 //!
 //! # Operations
 //!
+//! All 42 operations of the crate's document, each compiled only when the document the crate
+//! was built from has it (`#[cfg(theirstack_has = "op:<operationId>")]`):
+//!
 //! | Operation | Notes |
 //! |---|---|
 //! | `POST /v1/jobs/search` | needs one of `posted_at_max_age_days`, `posted_at_gte`, `posted_at_lte`, `company_domain_or`, `company_linkedin_url_or`, `company_name_or`; 1 credit per job |
 //! | `POST /v1/companies/search` | 3 credits per company; `jobs_found` (≤ 5) with `job_filters`, `technologies_found` with `tech_filters` or `expand_technology_slugs` |
 //! | `POST /v1/companies/technologies` | needs `company_domain`, `company_name`, `company_linkedin_url` or `company_id` (all given must match); 3 credits per lookup that returns rows; `limit` defaults to 25 |
 //! | `GET /v0/billing/credit-balance` | `api_credits` left and `used_api_credits` spent |
-//! | `GET /v0/teams/credits_consumption` | one bucket per UTC day of the window (default: the 30 days up to now), zeros included; `timezone` is accepted, buckets stay UTC |
-//! | `GET`, `POST /v0/saved_searches`; `GET /v0/saved_searches/{id}` | three saved searches exist from the start: 1 and 2 search jobs, 3 searches companies |
-//! | `GET`, `POST /v0/webhooks`; `GET`, `PATCH /v0/webhooks/{id}`; `PATCH …/status`, `…/archive` | in memory; see below |
-//! | `GET /v0/webhooks/{id}/events`, `…/events/count`; `GET /v0/webhooks/events/count`; `POST /v0/webhooks/events/retry`, `/v0/webhooks/test` | see below |
+//! | `GET /v0/teams/credits_consumption`, `GET /v0/requests/count` | one bucket per UTC day of the window, zeros included (see [daily counts](#daily-counts)); the request count counts every request that passed the key check, and none for `is_origin_app=true` |
+//! | `GET`, `POST /v0/saved_searches`; `GET`, `PATCH /v0/saved_searches/{id}`; `PATCH …/archive` | three saved searches exist from the start: 1 and 2 search jobs, 3 searches companies; the list takes `user_ids`, `types`, `order_by` (default `updated_at`) and `order_direction` (default `desc`); an update sets the fields it has (a new `type` needs a `body`); an archived search leaves the list, still answers by id and takes no new webhook; archiving answers `{"id", "status": "archived"}` |
+//! | `GET`, `POST /v0/company_lists`; `GET`, `PATCH`, `DELETE /v0/company_lists/{id}`; `POST …/add_companies`, `…/remove_companies`, `…/duplicate`, `/v0/company_lists/add_companies`; `GET …/companies`, `…/companies/export` | in memory: list 1, "Revealed companies", holds three companies from the start and cannot be deleted (422); companies are named by `id`, unknown ones skipped; the companies page by `offset` or `page` with `limit` (default 25, both styles at once is a 422), sorted by `order_by`/`order_direction`, filtered by `company_name_partial`; an export answers a made-up `exports.sandbox.invalid` URL; delete and add-to-many answer `null`, an unknown list in add-to-many is a 404 that changes nothing |
+//! | `GET /v0/catalog/locations`, `…/industries`, `…/technologies`, `…/jobs_companies_per_job_country_code`, `…/companies_per_company_country_code`; `GET /v1/catalog/technologies/categories`, `…/subcategories` | free, from the data: locations are the 14 countries (`PCLI`), their regions (`ADM1`) and cities (`PPL`, with the ids the jobs' `locations` carry), `limit` 1 to 100,000 (default 5) with `offset`; industries, technologies and the per-country counts page by `page` and `limit` (default 25) and count from the jobs and companies; text filters are case-insensitive substrings, an empty slug in `slugs` is a 422; `subcategory_slug` without `category_slug` is a 422, as TheirStack documents |
+//! | `GET /v1/datasets`; `POST /v1/datasets/credentials` | four dataset groups (jobs, companies, technologies, technographics) with a parquet and a CSV option each; credentials fixed by the seed, expiring in 7 days; all of it points at `*.sandbox.invalid` and opens nothing |
+//! | `GET`, `POST /v0/webhooks`; `GET`, `PATCH /v0/webhooks/{id}`; `PATCH …/status`, `…/archive` | in memory; see [webhooks](#webhooks) |
+//! | `GET /v0/webhooks/{id}/events`, `…/events/count`; `GET /v0/webhooks/events/count`; `POST /v0/webhooks/events/retry`, `/v0/webhooks/test` | see [webhooks](#webhooks) |
 //!
 //! Every operation needs `Authorization: Bearer <key>` with the configured key. Another path is a
-//! 404 envelope, another method on a known path a 405 envelope.
+//! 404 envelope, another method on a known path a 405 envelope whose `Allow` header names the
+//! path's methods. Unknown query parameters are ignored, as TheirStack's server does; a known
+//! one with an empty or malformed value is a 422.
 //!
 //! # Errors
 //!
@@ -48,19 +58,29 @@
 //! |---|---|---|---|
 //! | 401 | E-001 | Not allowed exception | key missing or wrong |
 //! | 402 | E-002 | Insufficient credits exception | a chargeable page finds rows and no credit is left (technographics: fewer than 3) |
-//! | 404 | E-003 | Not found exception | unknown path, webhook, event or saved search |
+//! | 404 | E-003 | Not found exception | unknown path, or an id (in the path or the body) of no webhook, event, saved search or company list; ids past the 64-bit range name nothing |
 //! | 405 | E-004 | Method not allowed exception | known path, other method |
-//! | 422 | E-005 | Validation error | malformed body or parameter, unknown key, missing required filter, `limit` above 500, preview with company identifiers, unknown enum value |
+//! | 422 | E-005 | Validation error | malformed body or parameter, a body that does not fit the document's schema, unknown key, missing required filter, `limit` above 500, `page` with `offset`, preview with company identifiers, unknown enum value |
+//! | 422 | E-008 | Invalid country code exception | a `job_country_code_or`/`_not` or `company_country_code_or`/`_not` value (search body or `job_filters`) that is not two ASCII letters |
 //! | 429 | E-006 | Too many requests exception | a rate-limit window is full |
 //! | 500 | E-007 | Internal server error | a fault of the sandbox |
+//!
+//! # Daily counts
+//!
+//! The credit consumption, the request count and the aggregated webhook event count read
+//! `start_datetime` and `end_datetime` as ISO 8601 date-times (default: the 30 days up to now;
+//! an empty or malformed value is a 422). A start after the end answers `[]`; the two
+//! zero-filled counts cover at most the last 400 days of a longer window. `timezone` is
+//! accepted, and days stay UTC days.
 //!
 //! # Searches
 //!
 //! - **Order** is fixed and `order_by` is ignored. Jobs: `date_posted`, `discovered_at`, `id`,
 //!   all descending. Companies: matching jobs, best technology confidence, `num_jobs`,
 //!   `employee_count` (all descending), then `id`. Technographics: confidence, then jobs.
-//! - **Paging**: a page starts at `offset` when `offset` is above 0, else at `page × limit`
-//!   (TheirStack does not say which wins when both are sent). `limit` is at most 500.
+//! - **Paging**: a page starts at `offset`, or at `page × limit`; a body with both is a 422
+//!   (TheirStack documents each style with its own fields and does not say which wins).
+//!   `limit` is at most 500.
 //!   `include_total_results` fills `total_results` and `total_companies`; without it they are
 //!   absent.
 //! - **Credits** are charged per row returned: 1 per job, 3 per company, 3 per technographics
@@ -146,488 +166,51 @@
 //! [`SandboxConfig::now`] (default 2026-03-01T12:00:00Z); the sandbox's clock starts there and
 //! advances with [`tokio::time::Instant`]. Domains end in `.example`, other URLs in `.invalid`.
 
+// Generated types are built with `Default::default()` and field assignment, with their builders
+// or through serde, never with struct literals, so that a field a new document adds cannot break
+// the build; clippy's suggestion to fold the assignments into a literal is the opposite rule.
+#![allow(clippy::field_reassign_with_default)]
+// Against a document without some of the operations, their helpers go unused.
+#![cfg_attr(not(sandbox_all_operations), allow(dead_code, unused_imports))]
+
+mod account;
+mod catalogs;
+#[cfg(sandbox_company_lists)]
+mod company_lists;
+mod config;
 mod credits;
+mod criteria;
 mod data;
 mod errors;
 mod limits;
+mod paging;
+mod preview;
 mod request;
-mod search;
+mod routes;
+mod saved_searches;
+mod searches;
+mod state;
+mod validate;
 mod webhooks;
 
+pub use config::{MAX_COMPANIES, MAX_JOBS, SandboxConfig};
 pub use limits::RateLimitWindow;
-pub use search::{BLUR_MASK, MAX_LIMIT};
+pub use paging::MAX_LIMIT;
+pub use preview::BLUR_MASK;
 pub use webhooks::DeliveryReport;
 
-use axum::Router;
-use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, PathRejection};
-use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, header::AUTHORIZATION};
-use axum::response::Response;
-use axum::routing::{get, patch, post};
-use chrono::{DateTime, Datelike, Utc};
-use errors::{Failure, Kind};
+use chrono::{DateTime, Utc};
+use state::Shared;
 use std::fmt;
 use std::future::Future;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
-use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
-use theirstack::{ApiKey, Client, ClientBuilder};
+use std::sync::atomic::AtomicI64;
+use std::sync::{Arc, Mutex};
+use theirstack::{Client, ClientBuilder};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
-
-/// Most synthetic jobs a sandbox holds.
-pub const MAX_JOBS: usize = 200_000;
-/// Most synthetic companies a sandbox holds.
-pub const MAX_COMPANIES: usize = 50_000;
-
-/// 2026-03-01T12:00:00Z, the default "now" of the synthetic data.
-const DEFAULT_NOW: i64 = 1_772_366_400;
-
-/// How a sandbox is set up. Every setting has a default; see the [module docs](self).
-#[derive(Clone)]
-pub struct SandboxConfig {
-    port: u16,
-    seed: u64,
-    api_key: String,
-    api_credits: u64,
-    ui_credits: u64,
-    jobs: usize,
-    companies: usize,
-    rate_limits: Vec<RateLimitWindow>,
-    now: DateTime<Utc>,
-    webhook_events: usize,
-    delivery_interval: Option<Duration>,
-    delivery_timeout: Duration,
-    remote_webhooks: bool,
-}
-
-impl Default for SandboxConfig {
-    fn default() -> Self {
-        SandboxConfig {
-            port: 0,
-            seed: 42,
-            api_key: "sandbox-key".to_string(),
-            api_credits: 10_000,
-            ui_credits: 500,
-            jobs: 5_000,
-            companies: 500,
-            rate_limits: RateLimitWindow::paid_tier(),
-            now: DateTime::from_timestamp(DEFAULT_NOW, 0).unwrap_or_default(),
-            webhook_events: 50,
-            delivery_interval: None,
-            delivery_timeout: Duration::from_secs(10),
-            remote_webhooks: false,
-        }
-    }
-}
-
-impl fmt::Debug for SandboxConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SandboxConfig")
-            .field("port", &self.port)
-            .field("seed", &self.seed)
-            .field("api_key", &"<redacted>")
-            .field("api_credits", &self.api_credits)
-            .field("ui_credits", &self.ui_credits)
-            .field("jobs", &self.jobs)
-            .field("companies", &self.companies)
-            .field("rate_limits", &self.rate_limits)
-            .field("now", &self.now)
-            .field("webhook_events", &self.webhook_events)
-            .field("delivery_interval", &self.delivery_interval)
-            .field("delivery_timeout", &self.delivery_timeout)
-            .field("remote_webhooks", &self.remote_webhooks)
-            .finish()
-    }
-}
-
-impl SandboxConfig {
-    /// Port on `127.0.0.1`; 0 (the default) picks a free one.
-    pub fn port(mut self, port: u16) -> Self {
-        self.port = port;
-        self
-    }
-
-    /// Seed of the synthetic data. Default 42.
-    pub fn seed(mut self, seed: u64) -> Self {
-        self.seed = seed;
-        self
-    }
-
-    /// The key clients must send. Default `sandbox-key`. Checked like the client checks keys.
-    pub fn api_key(mut self, key: impl Into<String>) -> Self {
-        self.api_key = key.into();
-        self
-    }
-
-    /// API credits at start. Default 10,000.
-    pub fn api_credits(mut self, credits: u64) -> Self {
-        self.api_credits = credits;
-        self
-    }
-
-    /// UI (company) credits reported by the balance; never spent. Default 500.
-    pub fn ui_credits(mut self, credits: u64) -> Self {
-        self.ui_credits = credits;
-        self
-    }
-
-    /// Number of synthetic jobs, at most [`MAX_JOBS`]. Default 5,000.
-    pub fn jobs(mut self, jobs: usize) -> Self {
-        self.jobs = jobs;
-        self
-    }
-
-    /// Number of synthetic companies, at most [`MAX_COMPANIES`] and at least 1 when there are
-    /// jobs. Default 500.
-    pub fn companies(mut self, companies: usize) -> Self {
-        self.companies = companies;
-        self
-    }
-
-    /// The rate-limit windows of the searches, in header order; empty turns limits off.
-    /// Default [`RateLimitWindow::paid_tier`].
-    pub fn rate_limits(mut self, windows: Vec<RateLimitWindow>) -> Self {
-        self.rate_limits = windows;
-        self
-    }
-
-    /// TheirStack's free-tier limits ([`RateLimitWindow::free_tier`]).
-    pub fn free_tier(self) -> Self {
-        self.rate_limits(RateLimitWindow::free_tier())
-    }
-
-    /// The moment the data is relative to and the sandbox clock starts from. Default
-    /// 2026-03-01T12:00:00Z.
-    pub fn now(mut self, now: DateTime<Utc>) -> Self {
-        self.now = now;
-        self
-    }
-
-    /// Most events a new webhook starts with. Default 50.
-    pub fn webhook_events(mut self, events: usize) -> Self {
-        self.webhook_events = events;
-        self
-    }
-
-    /// Runs a delivery every `interval` in the background (first run at start). Default: none;
-    /// deliveries happen only through [`Sandbox::deliver_pending`].
-    pub fn delivery_interval(mut self, interval: Duration) -> Self {
-        self.delivery_interval = Some(interval);
-        self
-    }
-
-    /// Time allowed for one webhook delivery or test delivery. Default 10 s.
-    pub fn delivery_timeout(mut self, timeout: Duration) -> Self {
-        self.delivery_timeout = timeout;
-        self
-    }
-
-    /// Lets webhook deliveries and test deliveries go to hosts other than loopback. Default off.
-    pub fn allow_remote_webhooks(mut self, allow: bool) -> Self {
-        self.remote_webhooks = allow;
-        self
-    }
-
-    /// Why this configuration cannot be served, if it cannot.
-    fn check(&self) -> Result<(), String> {
-        ApiKey::new(self.api_key.clone()).map_err(|e| e.to_string())?;
-        if let Some(problem) = self.rate_limits.iter().find_map(RateLimitWindow::problem) {
-            return Err(problem);
-        }
-        if self.jobs > MAX_JOBS {
-            return Err(format!("at most {MAX_JOBS} jobs"));
-        }
-        if self.companies > MAX_COMPANIES {
-            return Err(format!("at most {MAX_COMPANIES} companies"));
-        }
-        if self.jobs > 0 && self.companies == 0 {
-            return Err("jobs need at least one company".to_string());
-        }
-        if self.delivery_interval.is_some_and(|d| d.is_zero()) {
-            return Err("the delivery interval must not be zero".to_string());
-        }
-        let year = self.now.year();
-        if !(1970..=9999).contains(&year) {
-            return Err(format!(
-                "`now` must fall between the years 1970 and 9999, not {year}"
-            ));
-        }
-        if self.delivery_timeout.is_zero() {
-            return Err("the delivery timeout must not be zero".to_string());
-        }
-        Ok(())
-    }
-}
-
-/// State shared by the server's handlers and the [`Sandbox`] handle.
-pub(crate) struct Shared {
-    config: SandboxConfig,
-    data: data::Dataset,
-    http: reqwest::Client,
-    started: Instant,
-    api_key: String,
-    request_ids: AtomicI64,
-    ledger: Mutex<credits::Ledger>,
-    limiter: Mutex<limits::Limiter>,
-    webhooks: Mutex<webhooks::Store>,
-    delivery: tokio::sync::Mutex<()>,
-}
-
-/// Locks a mutex, recovering the data of a poisoned one.
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-impl Shared {
-    /// The sandbox clock: the configured `now` plus the time since start.
-    fn now(&self) -> DateTime<Utc> {
-        chrono::Duration::from_std(self.started.elapsed())
-            .ok()
-            .and_then(|elapsed| self.config.now.checked_add_signed(elapsed))
-            .unwrap_or(self.config.now)
-    }
-
-    fn ledger(&self) -> MutexGuard<'_, credits::Ledger> {
-        lock(&self.ledger)
-    }
-
-    fn webhooks(&self) -> MutexGuard<'_, webhooks::Store> {
-        lock(&self.webhooks)
-    }
-
-    /// Checks `Authorization: Bearer <key>`.
-    fn authorize(&self, headers: &HeaderMap) -> Result<(), Failure> {
-        let Some(value) = headers.get(AUTHORIZATION) else {
-            return Err(Failure::unauthorized(
-                "missing `Authorization: Bearer <api key>` header",
-            ));
-        };
-        let given = value.to_str().unwrap_or("");
-        let token = match given.split_once(' ') {
-            Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => token.trim(),
-            _ => {
-                return Err(Failure::unauthorized(
-                    "the Authorization header must be `Bearer <api key>`",
-                ));
-            }
-        };
-        if !self.api_key.is_empty() && token == self.api_key {
-            Ok(())
-        } else {
-            Err(Failure::unauthorized("invalid API key"))
-        }
-    }
-
-    /// Counts a search request against the rate limits.
-    fn admit(&self) -> Result<HeaderMap, Failure> {
-        lock(&self.limiter)
-            .admit(Instant::now())
-            .map_err(|(headers, full)| {
-                Failure::new(Kind::RateLimited, format!("rate limit exceeded: {full}"))
-                    .with_headers(headers)
-            })
-    }
-
-    /// The response of a handler: the failure's envelope, numbered, or the success.
-    fn finish(&self, result: Result<Response, Failure>) -> Response {
-        match result {
-            Ok(response) => response,
-            Err(failure) => {
-                let id = self.request_ids.fetch_add(1, Ordering::Relaxed);
-                failure.into_response(id)
-            }
-        }
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Routing
-
-type Ctx = State<Arc<Shared>>;
-type Body = Result<Bytes, BytesRejection>;
-type Id = Result<Path<String>, PathRejection>;
-
-/// Reads an extracted body, after the key check so a bad key is a 401 first.
-fn read_body(s: &Shared, headers: &HeaderMap, body: Body) -> Result<Bytes, Failure> {
-    s.authorize(headers)?;
-    body.map_err(|e| Failure::validation(format!("cannot read the request body: {e}")))
-}
-
-/// Reads an extracted path parameter, after the key check.
-fn read_id(s: &Shared, headers: &HeaderMap, id: Id) -> Result<String, Failure> {
-    s.authorize(headers)?;
-    id.map(|Path(id)| id)
-        .map_err(|e| Failure::validation(format!("invalid path parameter: {e}")))
-}
-
-async fn jobs_search(State(s): Ctx, headers: HeaderMap, body: Body) -> Response {
-    s.finish(read_body(&s, &headers, body).and_then(|b| search::jobs(&s, &headers, &b)))
-}
-
-async fn companies_search(State(s): Ctx, headers: HeaderMap, body: Body) -> Response {
-    s.finish(read_body(&s, &headers, body).and_then(|b| search::companies(&s, &headers, &b)))
-}
-
-async fn technographics(State(s): Ctx, headers: HeaderMap, body: Body) -> Response {
-    s.finish(read_body(&s, &headers, body).and_then(|b| search::technologies(&s, &headers, &b)))
-}
-
-async fn credit_balance(State(s): Ctx, headers: HeaderMap) -> Response {
-    let result = s
-        .authorize(&headers)
-        .map(|()| errors::json_response(axum::http::StatusCode::OK, &s.ledger().balance()));
-    s.finish(result)
-}
-
-async fn credits_consumption(State(s): Ctx, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
-    let result = s.authorize(&headers).and_then(|()| {
-        let query = request::Query::parse(q.as_deref());
-        let (start, end) = credits::consumption_window(&query, s.now())?;
-        let rows = s.ledger().consumption(start, end);
-        Ok(errors::json_response(axum::http::StatusCode::OK, &rows))
-    });
-    s.finish(result)
-}
-
-async fn webhooks_list(State(s): Ctx, headers: HeaderMap) -> Response {
-    s.finish(webhooks::list(&s, &headers))
-}
-
-async fn webhooks_create(State(s): Ctx, headers: HeaderMap, body: Body) -> Response {
-    s.finish(read_body(&s, &headers, body).and_then(|b| webhooks::create(&s, &headers, &b)))
-}
-
-async fn webhook_get(State(s): Ctx, headers: HeaderMap, id: Id) -> Response {
-    s.finish(read_id(&s, &headers, id).and_then(|id| webhooks::get(&s, &headers, &id)))
-}
-
-async fn webhook_update(State(s): Ctx, headers: HeaderMap, id: Id, body: Body) -> Response {
-    let result = read_id(&s, &headers, id).and_then(|id| {
-        let body = read_body(&s, &headers, body)?;
-        webhooks::update(&s, &headers, &id, &body)
-    });
-    s.finish(result)
-}
-
-async fn webhook_status(State(s): Ctx, headers: HeaderMap, id: Id, body: Body) -> Response {
-    let result = read_id(&s, &headers, id).and_then(|id| {
-        let body = read_body(&s, &headers, body)?;
-        webhooks::set_status(&s, &headers, &id, &body)
-    });
-    s.finish(result)
-}
-
-async fn webhook_archive(State(s): Ctx, headers: HeaderMap, id: Id) -> Response {
-    s.finish(read_id(&s, &headers, id).and_then(|id| webhooks::archive(&s, &headers, &id)))
-}
-
-async fn webhook_events(
-    State(s): Ctx,
-    headers: HeaderMap,
-    id: Id,
-    RawQuery(q): RawQuery,
-) -> Response {
-    let query = request::Query::parse(q.as_deref());
-    s.finish(read_id(&s, &headers, id).and_then(|id| webhooks::events(&s, &headers, &id, &query)))
-}
-
-async fn webhook_events_count(State(s): Ctx, headers: HeaderMap, id: Id) -> Response {
-    s.finish(read_id(&s, &headers, id).and_then(|id| webhooks::events_count(&s, &headers, &id)))
-}
-
-async fn webhook_events_aggregated(
-    State(s): Ctx,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Response {
-    let query = request::Query::parse(q.as_deref());
-    s.finish(webhooks::events_count_aggregated(&s, &headers, &query))
-}
-
-async fn webhook_events_retry(State(s): Ctx, headers: HeaderMap, body: Body) -> Response {
-    s.finish(read_body(&s, &headers, body).and_then(|b| webhooks::retry(&s, &headers, &b)))
-}
-
-async fn webhook_test(State(s): Ctx, headers: HeaderMap, body: Body) -> Response {
-    let result = match read_body(&s, &headers, body) {
-        Ok(b) => webhooks::test(&s, &headers, &b).await,
-        Err(f) => Err(f),
-    };
-    s.finish(result)
-}
-
-async fn searches_list(State(s): Ctx, headers: HeaderMap) -> Response {
-    s.finish(webhooks::list_searches(&s, &headers))
-}
-
-async fn searches_create(State(s): Ctx, headers: HeaderMap, body: Body) -> Response {
-    s.finish(read_body(&s, &headers, body).and_then(|b| webhooks::create_search(&s, &headers, &b)))
-}
-
-async fn search_get(State(s): Ctx, headers: HeaderMap, id: Id) -> Response {
-    s.finish(read_id(&s, &headers, id).and_then(|id| webhooks::get_search(&s, &headers, &id)))
-}
-
-async fn not_found(State(s): Ctx, uri: axum::http::Uri) -> Response {
-    s.finish(Err(Failure::not_found(format!(
-        "no operation at {}",
-        uri.path().chars().take(200).collect::<String>()
-    ))))
-}
-
-async fn method_not_allowed(
-    State(s): Ctx,
-    method: axum::http::Method,
-    uri: axum::http::Uri,
-) -> Response {
-    s.finish(Err(Failure::new(
-        Kind::MethodNotAllowed,
-        format!(
-            "{method} is not allowed on {}",
-            uri.path().chars().take(200).collect::<String>()
-        ),
-    )))
-}
-
-fn router(shared: Arc<Shared>) -> Router {
-    Router::new()
-        .route("/v1/jobs/search", post(jobs_search))
-        .route("/v1/companies/search", post(companies_search))
-        .route("/v1/companies/technologies", post(technographics))
-        .route("/v0/billing/credit-balance", get(credit_balance))
-        .route("/v0/teams/credits_consumption", get(credits_consumption))
-        .route(
-            "/v0/saved_searches",
-            get(searches_list).post(searches_create),
-        )
-        .route("/v0/saved_searches/{search_id}", get(search_get))
-        .route("/v0/webhooks", get(webhooks_list).post(webhooks_create))
-        .route("/v0/webhooks/events/count", get(webhook_events_aggregated))
-        .route("/v0/webhooks/events/retry", post(webhook_events_retry))
-        .route("/v0/webhooks/test", post(webhook_test))
-        .route(
-            "/v0/webhooks/{webhook_id}",
-            get(webhook_get).patch(webhook_update),
-        )
-        .route("/v0/webhooks/{webhook_id}/status", patch(webhook_status))
-        .route("/v0/webhooks/{webhook_id}/archive", patch(webhook_archive))
-        .route("/v0/webhooks/{webhook_id}/events", get(webhook_events))
-        .route(
-            "/v0/webhooks/{webhook_id}/events/count",
-            get(webhook_events_count),
-        )
-        .fallback(not_found)
-        .method_not_allowed_fallback(method_not_allowed)
-        .with_state(shared)
-}
-
-// ---------------------------------------------------------------------------------------------
-// The handle
 
 /// A running sandbox. Dropping it stops the server; [`Sandbox::shutdown`] also waits for it.
 pub struct Sandbox {
@@ -667,7 +250,8 @@ impl Sandbox {
             .no_proxy()
             .build()
             .map_err(io::Error::other)?;
-        let data = data::generate(config.seed, config.companies, config.jobs, config.now);
+        let data = data::generate(config.seed, config.companies, config.jobs, config.now)
+            .map_err(io::Error::other)?;
         let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, config.port)).await?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
@@ -675,6 +259,9 @@ impl Sandbox {
             ledger: Mutex::new(credits::Ledger::new(config.api_credits, config.ui_credits)),
             limiter: Mutex::new(limits::Limiter::new(&config.rate_limits)),
             webhooks: Mutex::new(webhooks::Store::new(config.now)),
+            #[cfg(sandbox_company_lists)]
+            company_lists: Mutex::new(company_lists::Store::new(config.now, data.companies.len())),
+            requests: Mutex::new(std::collections::BTreeMap::new()),
             data,
             http,
             started: Instant::now(),
@@ -683,7 +270,7 @@ impl Sandbox {
             config,
         });
         let (stop, stopped) = watch::channel(false);
-        let app = router(shared.clone());
+        let app = routes::router(shared.clone());
         let mut until = stopped.clone();
         let server = tokio::spawn(async move {
             axum::serve(listener, app)

@@ -78,16 +78,27 @@ impl Query {
         Query { pairs }
     }
 
-    /// The last value of a parameter; an empty value counts as absent.
+    /// The last value of a parameter, empty or not (an empty value is a value: `limit=` is a
+    /// 422, `name=` an empty name).
     pub(crate) fn get(&self, name: &str) -> Option<&str> {
         self.pairs
             .iter()
             .rev()
-            .find(|(k, v)| k == name && !v.is_empty())
+            .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
     }
 
-    /// A parameter parsed with `FromStr`; a value that does not parse is a 422 naming it.
+    /// Every value of a parameter, in order (`slugs=a&slugs=b`).
+    pub(crate) fn all(&self, name: &str) -> Vec<&str> {
+        self.pairs
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    /// A parameter parsed with `FromStr`; a value that does not parse (an empty one included) is
+    /// a 422 naming it.
     pub(crate) fn parsed<T: FromStr>(
         &self,
         name: &str,
@@ -95,19 +106,123 @@ impl Query {
     ) -> Result<Option<T>, Failure> {
         match self.get(name) {
             None => Ok(None),
-            Some(raw) => raw.parse().map(Some).map_err(|_| {
-                Failure::validation(format!(
-                    "invalid query parameter `{name}`: expected {expected}, got `{}`",
-                    raw.chars().take(64).collect::<String>()
-                ))
-            }),
+            Some(raw) => parse_value(name, raw, expected).map(Some),
         }
+    }
+
+    /// Every value of a parameter parsed with `FromStr`; one that does not parse is a 422.
+    pub(crate) fn parsed_all<T: FromStr>(
+        &self,
+        name: &str,
+        expected: &str,
+    ) -> Result<Vec<T>, Failure> {
+        self.all(name)
+            .into_iter()
+            .map(|raw| parse_value(name, raw, expected))
+            .collect()
+    }
+
+    /// An integer parameter of at least `min` (and at most `max` when given).
+    pub(crate) fn integer(
+        &self,
+        name: &str,
+        min: i64,
+        max: Option<i64>,
+    ) -> Result<Option<i64>, Failure> {
+        let expected = match max {
+            Some(max) => format!("an integer from {min} to {max}"),
+            None => format!("an integer of at least {min}"),
+        };
+        let value = self.parsed::<Int>(name, &expected)?.map(|Int(v)| v);
+        match value {
+            Some(v) if v < min || max.is_some_and(|m| v > m) => Err(Failure::validation(format!(
+                "invalid query parameter `{name}`: expected {expected}, got {v}"
+            ))),
+            _ => Ok(value),
+        }
+    }
+
+    /// A boolean parameter, read as FastAPI reads one: `true`/`false`, `1`/`0`, `yes`/`no`,
+    /// `on`/`off`, in any case.
+    pub(crate) fn boolean(&self, name: &str) -> Result<Option<bool>, Failure> {
+        let Some(raw) = self.get(name) else {
+            return Ok(None);
+        };
+        match raw.to_ascii_lowercase().as_str() {
+            "true" | "1" | "yes" | "on" => Ok(Some(true)),
+            "false" | "0" | "no" | "off" => Ok(Some(false)),
+            _ => Err(invalid_value(name, raw, "a boolean")),
+        }
+    }
+
+    /// A parameter whose value must be one of `values`.
+    pub(crate) fn one_of<'v>(
+        &self,
+        name: &str,
+        values: &[&'v str],
+    ) -> Result<Option<&'v str>, Failure> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(raw) => values
+                .iter()
+                .find(|v| **v == raw)
+                .copied()
+                .map(Some)
+                .ok_or_else(|| invalid_value(name, raw, &format!("one of {}", values.join(", ")))),
+        }
+    }
+
+    /// A date-time parameter (ISO 8601); an empty or malformed value is a 422.
+    pub(crate) fn timestamp(
+        &self,
+        name: &str,
+    ) -> Result<Option<chrono::DateTime<chrono::Utc>>, Failure> {
+        Ok(self
+            .parsed::<theirstack::types::Timestamp>(name, "an ISO 8601 date-time")?
+            .map(|t| t.0))
     }
 }
 
-/// Reads a path segment as an id; anything else is a 422 naming the parameter.
+fn parse_value<T: FromStr>(name: &str, raw: &str, expected: &str) -> Result<T, Failure> {
+    raw.parse().map_err(|_| invalid_value(name, raw, expected))
+}
+
+/// The 422 of a query parameter whose value does not fit.
+fn invalid_value(name: &str, raw: &str, expected: &str) -> Failure {
+    Failure::validation(format!(
+        "invalid query parameter `{name}`: expected {expected}, got `{}`",
+        raw.chars().take(64).collect::<String>()
+    ))
+}
+
+/// An integer as the document means one: any number of digits with an optional sign. One past
+/// the `i64` range is held at its end, so that it names nothing (a 404) or asks for rows past
+/// the last (an empty page) rather than being refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Int(pub(crate) i64);
+
+impl FromStr for Int {
+    type Err = ();
+
+    fn from_str(raw: &str) -> Result<Int, ()> {
+        let (negative, digits) = match raw.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, raw.strip_prefix('+').unwrap_or(raw)),
+        };
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(());
+        }
+        Ok(Int(raw.parse().unwrap_or(if negative {
+            i64::MIN
+        } else {
+            i64::MAX
+        })))
+    }
+}
+
+/// Reads a path segment as an id; anything but an integer is a 422 naming the parameter.
 pub(crate) fn path_id(name: &str, raw: &str) -> Result<i64, Failure> {
-    raw.parse().map_err(|_| {
+    raw.parse::<Int>().map(|Int(id)| id).map_err(|_| {
         Failure::validation(format!(
             "invalid path parameter `{name}`: expected an integer, got `{}`",
             raw.chars().take(64).collect::<String>()
@@ -173,9 +288,19 @@ mod tests {
     fn queries_are_decoded() {
         let q = Query::parse(Some("offset=5&limit=&status=FAILED&x=a%20b"));
         assert_eq!(q.parsed::<u64>("offset", "an integer").unwrap(), Some(5));
-        assert_eq!(q.parsed::<u64>("limit", "an integer").unwrap(), None);
+        assert!(
+            q.parsed::<u64>("limit", "an integer").is_err(),
+            "an empty value is a value"
+        );
+        assert_eq!(q.parsed::<u64>("page", "an integer").unwrap(), None);
         assert_eq!(q.get("x"), Some("a b"));
         assert!(q.parsed::<u64>("status", "an integer").is_err());
         assert!(path_id("webhook_id", "abc").is_err());
+        assert_eq!(
+            path_id("list_id", "99999999999999999999999").ok(),
+            Some(i64::MAX)
+        );
+        assert_eq!("-5".parse::<Int>(), Ok(Int(-5)));
+        assert!("1e5".parse::<Int>().is_err() && "".parse::<Int>().is_err());
     }
 }
