@@ -5,8 +5,13 @@
 //! cargo run --example openapi_diff -- <new-file.json> [<old-file.json>]
 //! ```
 //!
-//! `<old-file.json>` defaults to `openapi/theirstack.json`. Exit code: 0 when nothing structural
-//! changed, 1 when something did, 2 when a file cannot be read or is not an OpenAPI document.
+//! `<old-file.json>` defaults to `openapi/theirstack.json`. Operations the new file removed or
+//! renamed (same method and path under another operationId, or the same operationId at another
+//! method or path) come first, marked BREAKING, each with the hand-written code of the workspace
+//! that is gated on it (`theirstack_has = "op:<operationId>"`, or an `"op:<operationId>"` macro
+//! argument) and disappears with it: file, line and the item. Exit code: 0 when nothing
+//! structural changed, 1 when something did, 2 when a file cannot be read or is not an OpenAPI
+//! document.
 
 #[path = "../tests/support/spec_diff.rs"]
 mod spec_diff;
@@ -15,12 +20,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (new_path, old_path) = match args.as_slice() {
-        [new] => (
-            PathBuf::from(new),
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("openapi/theirstack.json"),
-        ),
+        [new] => (PathBuf::from(new), root.join("openapi/theirstack.json")),
         [new, old] => (PathBuf::from(new), PathBuf::from(old)),
         _ => {
             eprintln!(
@@ -42,6 +45,43 @@ fn main() -> ExitCode {
         println!("no structural change");
         return ExitCode::SUCCESS;
     }
+
+    let breaking = spec_diff::breaking(&old, &new);
+    if !breaking.is_empty() {
+        let sources = workspace_sources(root);
+        println!(
+            "BREAKING: {} operation(s) removed or renamed",
+            breaking.len()
+        );
+        for change in &breaking {
+            println!("  BREAKING {change}");
+            let Some(id) = change.vanished_id(&new) else {
+                println!("    `op:` capabilities unchanged: wrappers still compile (check the new path)");
+                continue;
+            };
+            let gated: Vec<(String, spec_diff::Gate)> = sources
+                .iter()
+                .flat_map(|(file, text)| {
+                    spec_diff::gates(text, id)
+                        .into_iter()
+                        .map(move |gate| (file.clone(), gate))
+                })
+                .collect();
+            if gated.is_empty() {
+                println!("    no hand-written code is gated on op:{id}");
+            } else {
+                println!(
+                    "    hand-written code gated on op:{id}, which disappears ({}):",
+                    gated.len()
+                );
+                for (file, gate) in gated {
+                    println!("      {file}:{}: {}", gate.line, gate.item);
+                }
+            }
+        }
+        println!();
+    }
+
     print!("{}", spec_diff::render(&changes));
     let count = |label: &str| {
         changes
@@ -50,13 +90,14 @@ fn main() -> ExitCode {
             .count()
     };
     println!(
-        "{} change(s): {} added, {} removed, {} attribute(s) changed, {} enum value(s) added, {} removed",
+        "{} change(s): {} added, {} removed, {} attribute(s) changed, {} enum value(s) added, {} removed; {} breaking operation change(s)",
         changes.len(),
         count("added"),
         count("removed"),
         count("changed"),
         count("enum value added"),
         count("enum value removed"),
+        breaking.len(),
     );
     ExitCode::from(1)
 }
@@ -68,4 +109,65 @@ fn load(path: &Path) -> Result<spec_diff::Facts, String> {
     let doc: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| format!("{} is not JSON: {e}", path.display()))?;
     spec_diff::facts(&doc).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Every `.rs` file of the workspace (the root package and every member of `[workspace]
+/// members`), as (path relative to the root, text), in path order. Build output (`target`) and
+/// hidden directories are skipped.
+fn workspace_sources(root: &Path) -> Vec<(String, String)> {
+    let mut dirs = vec![root.to_path_buf()];
+    if let Ok(manifest) = std::fs::read_to_string(root.join("Cargo.toml")) {
+        dirs.extend(workspace_members(&manifest).into_iter().map(|m| root.join(m)));
+    }
+    let mut files = Vec::new();
+    for dir in dirs {
+        collect_rs(&dir, &mut files);
+    }
+    files.sort();
+    files.dedup();
+    files
+        .into_iter()
+        .filter_map(|path| {
+            let text = std::fs::read_to_string(&path).ok()?;
+            let shown = path
+                .strip_prefix(root)
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|_| path.display().to_string());
+            Some((shown, text))
+        })
+        .collect()
+}
+
+/// The quoted entries of the `members = [...]` list of a workspace manifest.
+fn workspace_members(manifest: &str) -> Vec<String> {
+    let Some(start) = manifest.find("members") else {
+        return Vec::new();
+    };
+    let rest = &manifest[start..];
+    let (Some(open), Some(close)) = (rest.find('['), rest.find(']')) else {
+        return Vec::new();
+    };
+    rest[open + 1..close]
+        .split(',')
+        .map(|entry| entry.trim().trim_matches('"').to_string())
+        .filter(|entry| !entry.is_empty())
+        .collect()
+}
+
+fn collect_rs(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let path = entry.path();
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if path.is_dir() {
+            if name != "target" && !name.starts_with('.') {
+                collect_rs(&path, out);
+            }
+        } else if name.ends_with(".rs") {
+            out.push(path);
+        }
+    }
 }

@@ -912,3 +912,239 @@ pub fn render(changes: &[Change]) -> String {
     }
     out
 }
+
+// ---------------------------------------------------------------------------------------------
+// Breaking changes: operations that vanish
+
+/// An operation of the old document that the new one no longer has under the same name and
+/// place. Each is a breaking change: the generated method, and every hand-written wrapper gated
+/// on `op:<operationId>`, change or disappear.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Breaking {
+    /// No operation of the new document has this operationId, and its method and path are gone.
+    Removed { owner: Owner, id: String },
+    /// Same method and path, another operationId: the generated method is renamed.
+    RenamedId {
+        owner: Owner,
+        old_id: String,
+        new_id: String,
+    },
+    /// Same operationId at another method or path.
+    Moved { id: String, from: Owner, to: Owner },
+}
+
+impl Breaking {
+    /// The operationId whose `op:` capability the new document no longer has, if any: wrappers
+    /// gated on it stop compiling.
+    pub fn vanished_id<'a>(&'a self, new: &Facts) -> Option<&'a str> {
+        let id = match self {
+            Breaking::Removed { id, .. } => id,
+            Breaking::RenamedId { old_id, .. } => old_id,
+            Breaking::Moved { .. } => return None,
+        };
+        (!operation_ids(new).values().any(|v| v == id)).then_some(id.as_str())
+    }
+}
+
+impl fmt::Display for Breaking {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Breaking::Removed { owner, id } => write!(f, "removed operation {owner} ({id})"),
+            Breaking::RenamedId {
+                owner,
+                old_id,
+                new_id,
+            } => write!(f, "renamed operation {owner}: operationId {old_id} -> {new_id}"),
+            Breaking::Moved { id, from, to } => {
+                write!(f, "moved operation {id}: {from} -> {to}")
+            }
+        }
+    }
+}
+
+/// The operationId of every operation (not webhook deliveries) of a document.
+pub fn operation_ids(facts: &Facts) -> BTreeMap<Owner, String> {
+    facts
+        .entries
+        .iter()
+        .filter(|(k, e)| e.kind == Kind::Operation && matches!(k.owner, Owner::Operation { .. }))
+        .filter_map(|(k, e)| {
+            let id = e.attrs.get("operationId")?;
+            let id = serde_json::from_str::<String>(id).unwrap_or_else(|_| id.clone());
+            Some((k.owner.clone(), id))
+        })
+        .collect()
+}
+
+/// The operations of `old` that `new` removed or renamed, in order.
+pub fn breaking(old: &Facts, new: &Facts) -> Vec<Breaking> {
+    let (old_ids, new_ids) = (operation_ids(old), operation_ids(new));
+    let mut out = Vec::new();
+    for (owner, id) in &old_ids {
+        match new_ids.get(owner) {
+            Some(same) if same == id => {}
+            Some(other) => out.push(Breaking::RenamedId {
+                owner: owner.clone(),
+                old_id: id.clone(),
+                new_id: other.clone(),
+            }),
+            None => match new_ids.iter().find(|(_, v)| *v == id) {
+                Some((to, _)) => out.push(Breaking::Moved {
+                    id: id.clone(),
+                    from: owner.clone(),
+                    to: to.clone(),
+                }),
+                None => out.push(Breaking::Removed {
+                    owner: owner.clone(),
+                    id: id.clone(),
+                }),
+            },
+        }
+    }
+    out.sort();
+    out
+}
+
+/// One place in Rust source gated on an operation: `#[cfg(theirstack_has = "op:<id>")]` (or the
+/// same inside `any`/`all`/`not`), or a macro invocation that takes `"op:<id>"` and gates what it
+/// defines.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Gate {
+    /// 1-based line of the `op:` string.
+    pub line: usize,
+    /// The item the gate applies to: the line that follows the attribute (`pub struct X {`,
+    /// `impl Client {`, `async fn x()`), or `name! X` for a macro invocation.
+    pub item: String,
+}
+
+/// Every place in `source` gated on the operation `id`.
+pub fn gates(source: &str, id: &str) -> Vec<Gate> {
+    let needle = format!("\"op:{id}\"");
+    let lines: Vec<&str> = source.lines().collect();
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let Some(at) = line.find(&needle) else {
+            continue;
+        };
+        let before = line[..at].trim_end();
+        let item = if before.ends_with('=') && before[..before.len() - 1].trim_end().ends_with("theirstack_has") {
+            item_after(&lines, i)
+        } else {
+            macro_item(&lines, i, at)
+        };
+        out.push(Gate { line: i + 1, item });
+    }
+    out
+}
+
+/// The first line after `from` that is not blank, a comment, an attribute or the rest of a
+/// multi-line attribute.
+fn item_after(lines: &[&str], from: usize) -> String {
+    // The attribute holding the gate may span lines: skip to its closing `]`.
+    let mut depth: i32 = 0;
+    let mut i = from;
+    let mut started = false;
+    while i < lines.len() {
+        let text = lines[i];
+        for c in text.chars() {
+            match c {
+                '[' => {
+                    depth += 1;
+                    started = true;
+                }
+                ']' => depth -= 1,
+                _ => {}
+            }
+        }
+        i += 1;
+        if started && depth <= 0 {
+            break;
+        }
+    }
+    while i < lines.len() {
+        let text = lines[i].trim();
+        if text.is_empty() || text.starts_with("//") {
+            i += 1;
+            continue;
+        }
+        if text.starts_with("#[") || text.starts_with("#![") {
+            // Skip another attribute, however many lines it takes.
+            let mut depth: i32 = 0;
+            loop {
+                for c in lines[i].chars() {
+                    match c {
+                        '[' => depth += 1,
+                        ']' => depth -= 1,
+                        _ => {}
+                    }
+                }
+                i += 1;
+                if depth <= 0 || i >= lines.len() {
+                    break;
+                }
+            }
+            continue;
+        }
+        let text = text.trim_end_matches('{').trim_end();
+        return shorten(text);
+    }
+    "(end of file)".to_string()
+}
+
+/// `name! Item` for a macro invocation whose arguments hold the gate string at `lines[at_line]`
+/// (column `col`): the macro is the nearest `name!(` / `name! {` above, the item the last
+/// identifier before the string that is not in a comment or an attribute.
+fn macro_item(lines: &[&str], at_line: usize, col: usize) -> String {
+    let mut macro_name = None;
+    let mut ident = None;
+    let mut text_before: Vec<String> = vec![lines[at_line][..col].to_string()];
+    for i in (0..at_line).rev() {
+        let text = lines[i].trim();
+        if let Some(pos) = text.find("!(").or_else(|| text.find("! (")).or_else(|| text.find("! {")).or_else(|| text.find("!{")) {
+            let name: String = text[..pos]
+                .chars()
+                .rev()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            if !name.is_empty() && !text.starts_with("//") {
+                macro_name = Some(name);
+                text_before.push(text[pos + 2..].to_string());
+                break;
+            }
+        }
+        text_before.push(lines[i].to_string());
+    }
+    for chunk in &text_before {
+        let code = chunk.trim();
+        if code.starts_with("//") || code.starts_with("#[") || code.starts_with("#![") {
+            continue;
+        }
+        let last = code
+            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .filter(|w| !w.is_empty() && !w.chars().next().is_some_and(|c| c.is_ascii_digit()))
+            .last();
+        if let Some(word) = last {
+            ident = Some(word.to_string());
+            break;
+        }
+    }
+    match (macro_name, ident) {
+        (Some(m), Some(i)) => format!("{m}! {i}"),
+        (Some(m), None) => format!("{m}!"),
+        (None, Some(i)) => format!("\"op:…\" next to {i}"),
+        (None, None) => shorten(lines[at_line].trim()),
+    }
+}
+
+fn shorten(text: &str) -> String {
+    const MAX: usize = 100;
+    if text.chars().count() <= MAX {
+        text.to_string()
+    } else {
+        let cut: String = text.chars().take(MAX - 1).collect();
+        format!("{cut}…")
+    }
+}
