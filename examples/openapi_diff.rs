@@ -56,7 +56,9 @@ fn main() -> ExitCode {
         for change in &breaking {
             println!("  BREAKING {change}");
             let Some(id) = change.vanished_id(&new) else {
-                println!("    `op:` capabilities unchanged: wrappers still compile (check the new path)");
+                println!(
+                    "    `op:` capabilities unchanged: wrappers still compile (check the new path)"
+                );
                 continue;
             };
             let gated: Vec<(String, spec_diff::Gate)> = sources
@@ -117,7 +119,11 @@ fn load(path: &Path) -> Result<spec_diff::Facts, String> {
 fn workspace_sources(root: &Path) -> Vec<(String, String)> {
     let mut dirs = vec![root.to_path_buf()];
     if let Ok(manifest) = std::fs::read_to_string(root.join("Cargo.toml")) {
-        dirs.extend(workspace_members(&manifest).into_iter().map(|m| root.join(m)));
+        dirs.extend(
+            workspace_members(&manifest)
+                .into_iter()
+                .map(|m| root.join(m)),
+        );
     }
     let mut files = Vec::new();
     for dir in dirs {

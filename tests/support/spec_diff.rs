@@ -954,7 +954,10 @@ impl fmt::Display for Breaking {
                 owner,
                 old_id,
                 new_id,
-            } => write!(f, "renamed operation {owner}: operationId {old_id} -> {new_id}"),
+            } => write!(
+                f,
+                "renamed operation {owner}: operationId {old_id} -> {new_id}"
+            ),
             Breaking::Moved { id, from, to } => {
                 write!(f, "moved operation {id}: {from} -> {to}")
             }
@@ -1027,7 +1030,11 @@ pub fn gates(source: &str, id: &str) -> Vec<Gate> {
             continue;
         };
         let before = line[..at].trim_end();
-        let item = if before.ends_with('=') && before[..before.len() - 1].trim_end().ends_with("theirstack_has") {
+        let item = if before.ends_with('=')
+            && before[..before.len() - 1]
+                .trim_end()
+                .ends_with("theirstack_has")
+        {
             item_after(&lines, i)
         } else {
             macro_item(&lines, i, at)
@@ -1100,7 +1107,12 @@ fn macro_item(lines: &[&str], at_line: usize, col: usize) -> String {
     let mut text_before: Vec<String> = vec![lines[at_line][..col].to_string()];
     for i in (0..at_line).rev() {
         let text = lines[i].trim();
-        if let Some(pos) = text.find("!(").or_else(|| text.find("! (")).or_else(|| text.find("! {")).or_else(|| text.find("!{")) {
+        if let Some(pos) = text
+            .find("!(")
+            .or_else(|| text.find("! ("))
+            .or_else(|| text.find("! {"))
+            .or_else(|| text.find("!{"))
+        {
             let name: String = text[..pos]
                 .chars()
                 .rev()
