@@ -9,7 +9,9 @@
 //! renamed (same method and path under another operationId, or the same operationId at another
 //! method or path) come first, marked BREAKING, each with the hand-written code of the workspace
 //! that is gated on it (`theirstack_has = "op:<operationId>"`, or an `"op:<operationId>"` macro
-//! argument) and disappears with it: file, line and the item. Exit code: 0 when nothing
+//! argument) and disappears with it: file, line and the item; then the code outside those
+//! gates that names what they define (or calls the operation's method), which breaks with them
+//! unless it is gated too. Exit code: 0 when nothing
 //! structural changed, 1 when something did, 2 when a file cannot be read or is not an OpenAPI
 //! document.
 
@@ -48,7 +50,7 @@ fn main() -> ExitCode {
 
     let breaking = spec_diff::breaking(&old, &new);
     if !breaking.is_empty() {
-        let sources = workspace_sources(root);
+        let sources = spec_diff::workspace_sources(root);
         println!(
             "BREAKING: {} operation(s) removed or renamed",
             breaking.len()
@@ -76,8 +78,18 @@ fn main() -> ExitCode {
                     "    hand-written code gated on op:{id}, which disappears ({}):",
                     gated.len()
                 );
-                for (file, gate) in gated {
+                for (file, gate) in &gated {
                     println!("      {file}:{}: {}", gate.line, gate.item);
+                }
+            }
+            let uses = spec_diff::uses(&sources, id, &gated);
+            if !uses.is_empty() {
+                println!(
+                    "    code outside those gates that names what they define or calls {id} ({}): it breaks unless gated",
+                    uses.len()
+                );
+                for u in uses {
+                    println!("      {}:{}: {}", u.file, u.line, u.text);
                 }
             }
         }
@@ -111,69 +123,4 @@ fn load(path: &Path) -> Result<spec_diff::Facts, String> {
     let doc: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| format!("{} is not JSON: {e}", path.display()))?;
     spec_diff::facts(&doc).map_err(|e| format!("{}: {e}", path.display()))
-}
-
-/// Every `.rs` file of the workspace (the root package and every member of `[workspace]
-/// members`), as (path relative to the root, text), in path order. Build output (`target`) and
-/// hidden directories are skipped.
-fn workspace_sources(root: &Path) -> Vec<(String, String)> {
-    let mut dirs = vec![root.to_path_buf()];
-    if let Ok(manifest) = std::fs::read_to_string(root.join("Cargo.toml")) {
-        dirs.extend(
-            workspace_members(&manifest)
-                .into_iter()
-                .map(|m| root.join(m)),
-        );
-    }
-    let mut files = Vec::new();
-    for dir in dirs {
-        collect_rs(&dir, &mut files);
-    }
-    files.sort();
-    files.dedup();
-    files
-        .into_iter()
-        .filter_map(|path| {
-            let text = std::fs::read_to_string(&path).ok()?;
-            let shown = path
-                .strip_prefix(root)
-                .map(|p| p.display().to_string())
-                .unwrap_or_else(|_| path.display().to_string());
-            Some((shown, text))
-        })
-        .collect()
-}
-
-/// The quoted entries of the `members = [...]` list of a workspace manifest.
-fn workspace_members(manifest: &str) -> Vec<String> {
-    let Some(start) = manifest.find("members") else {
-        return Vec::new();
-    };
-    let rest = &manifest[start..];
-    let (Some(open), Some(close)) = (rest.find('['), rest.find(']')) else {
-        return Vec::new();
-    };
-    rest[open + 1..close]
-        .split(',')
-        .map(|entry| entry.trim().trim_matches('"').to_string())
-        .filter(|entry| !entry.is_empty())
-        .collect()
-}
-
-fn collect_rs(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.filter_map(Result::ok) {
-        let path = entry.path();
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        if path.is_dir() {
-            if name != "target" && !name.starts_with('.') {
-                collect_rs(&path, out);
-            }
-        } else if name.ends_with(".rs") {
-            out.push(path);
-        }
-    }
 }
