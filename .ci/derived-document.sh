@@ -45,7 +45,7 @@ expect "+ .derived_note: field (nullable=true, type=string)"
 expect '+ .derived_closed_at: field (format="date-time", nullable=true, required=true, type=string)'
 # (c) the enum value.
 expect "schema WebhookEventStatus"
-expect '+ (itself): enum value "RETRYING"'
+expect '+ (itself): enum value "PAUSED"'
 expect "4 change(s): 2 added, 1 removed, 0 attribute(s) changed, 1 enum value(s) added, 0 removed; 1 breaking operation change(s)"
 
 echo "::: derived document: the workspace builds from it and its tests pass (every feature)"

@@ -814,7 +814,8 @@ fn gates_name_the_item_that_follows_and_its_uses() {
         "fn raw(c: Client) { c.get_things(); c.get_things_v2(); }\n",                 // 31
     );
     let found = spec_diff::gates(source, "get_things");
-    let summary: Vec<(usize, &str, Vec<&str>, (usize, usize))> = found
+    type Summary<'a> = (usize, &'a str, Vec<&'a str>, (usize, usize));
+    let summary: Vec<Summary> = found
         .iter()
         .map(|g| {
             let names = g.names.iter().map(String::as_str).collect();

@@ -1278,8 +1278,7 @@ fn macro_item(lines: &[&str], at_line: usize, col: usize) -> (String, usize, Opt
         }
         let last = code
             .split(|c: char| !(c.is_alphanumeric() || c == '_'))
-            .filter(|w| !w.is_empty() && !w.chars().next().is_some_and(|c| c.is_ascii_digit()))
-            .last();
+            .rfind(|w| !w.is_empty() && !w.chars().next().is_some_and(|c| c.is_ascii_digit()));
         if let Some(word) = last {
             ident = Some(word.to_string());
             break;
