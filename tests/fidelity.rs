@@ -6,12 +6,14 @@
 //! `openapi.third-party-copy.<YYYY-MM-DD>.json` in `../shared/theirstack/`, read at test time and
 //! never committed; without one the test says so and passes, except under `CI`, where it fails.
 
+#[path = "data/derived/derive.rs"]
+mod derived;
 #[path = "support/spec_diff.rs"]
 mod spec_diff;
 
 use chrono::NaiveDate;
 use serde_json::Value;
-use spec_diff::{Change, Facts, Key, Owner};
+use spec_diff::{Breaking, Change, Facts, Key, Owner};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -22,79 +24,189 @@ const UPSTREAM_PATTERN: &str = "openapi.third-party-copy.<YYYY-MM-DD>.json";
 /// Our document, relative to the crate root.
 const OURS: &str = "openapi/theirstack.json";
 
-/// A difference we keep on purpose: changes to these schemas, at `path` (a field, or `""` for
-/// the whole schema), of one of the listed kinds (see [`Change::label`]).
+/// A difference we keep on purpose: changes to these owners (component schemas by name, or
+/// operations as `METHOD /path`), at one of `paths` (a field or parameter, or `""` for the whole
+/// owner), of one of the listed kinds (see [`Change::label`]).
 struct Deliberate {
-    schemas: &'static [&'static str],
-    path: &'static str,
+    owners: &'static [&'static str],
+    paths: &'static [&'static str],
     changes: &'static [&'static str],
     reason: &'static str,
 }
 
 /// The later API additions our document has and the upstream file (2026-02-19 when written)
-/// lacks.
-const DELIBERATE: [Deliberate; 6] = [
+/// lacks: first those documented by March 2026, then those of the July 2026 document (API-NOTES
+/// §10, from a connector manifest generated from TheirStack's live document; its responses were
+/// not captured, so those entries marked INFERRED are our own model).
+const DELIBERATE: [Deliberate; 17] = [
     // Webhook signing: creating or updating a webhook can set a signing secret.
     Deliberate {
-        schemas: &["WebhookCreate", "WebhookUpdate"],
-        path: ".secret",
+        owners: &["WebhookCreate", "WebhookUpdate"],
+        paths: &[".secret"],
         changes: &["added"],
         reason: "signing secrets were documented after the upstream copy",
     },
     // Deliveries for closed jobs.
     Deliberate {
-        schemas: &["WebhookPublicEvent"],
-        path: ".type",
+        owners: &["WebhookPublicEvent"],
+        paths: &[".type"],
         changes: &["enum value added \"job.closed\""],
         reason: "the job.closed event was documented after the upstream copy",
     },
     // Test deliveries to an existing webhook: every field optional, plus webhook_id and secret.
     Deliberate {
-        schemas: &["WebhookTest"],
-        path: "",
+        owners: &["WebhookTest"],
+        paths: &[""],
         changes: &["added", "changed nullable", "changed required"],
         reason: "the newer test body (webhook_id, url, event_type, secret) is all optional",
     },
     // The test response echoes the signature it sent.
     Deliberate {
-        schemas: &["WebhookTestResponse"],
-        path: ".signature",
+        owners: &["WebhookTestResponse"],
+        paths: &[".signature"],
         changes: &["added"],
         reason: "test deliveries report their signature since signing was added",
     },
     // Some jobs come without a posting URL.
     Deliberate {
-        schemas: &[
+        owners: &[
             "JobWithMatchingPhrasesResponse-Output",
             "JobWithMatchingPhrasesResponse-Input",
         ],
-        path: ".url",
+        paths: &[".url"],
         changes: &["changed nullable", "changed required"],
         reason: "url is null or missing on some jobs, which the upstream copy does not allow",
     },
     // job.closed deliveries carry the closing time.
     Deliberate {
-        schemas: &["JobWithMatchingPhrasesResponse-Input"],
-        path: ".closed_at",
+        owners: &["JobWithMatchingPhrasesResponse-Input"],
+        paths: &[".closed_at"],
         changes: &["added"],
         reason: "closed_at arrived with the job.closed event",
+    },
+    // July 2026: buying intents, a lookup like technographics (response INFERRED).
+    Deliberate {
+        owners: &["POST /v1/companies/buying_intents"],
+        paths: &[""],
+        changes: &["added"],
+        reason: "buying_intents_v1 is newer than the upstream copy (its response shape is inferred)",
+    },
+    // July 2026: the event types a webhook can listen to (response INFERRED).
+    Deliberate {
+        owners: &["GET /v0/webhooks/event-types"],
+        paths: &[""],
+        changes: &["added"],
+        reason: "get_webhooks_event_types_v0 is newer than the upstream copy (its response is inferred)",
+    },
+    // July 2026: the keyword catalog, technologies and buying-intent topics alike (responses
+    // INFERRED from the technology catalog, which stays).
+    Deliberate {
+        owners: &[
+            "GET /v0/catalog/keywords",
+            "GET /v1/catalog/keywords/categories",
+            "GET /v1/catalog/keywords/subcategories",
+        ],
+        paths: &[""],
+        changes: &["added"],
+        reason: "the keyword catalog is newer than the upstream copy (its responses are inferred)",
+    },
+    // July 2026: webhooks for closed jobs, in the management API.
+    Deliberate {
+        owners: &["WebhookEventType"],
+        paths: &[""],
+        changes: &["enum value added \"job_closed\""],
+        reason: "job_closed became a webhook event type after the upstream copy",
+    },
+    // July 2026: a webhook can listen to several event types.
+    Deliberate {
+        owners: &["WebhookCreate", "WebhookUpdate"],
+        paths: &[".active_event_types"],
+        changes: &["added"],
+        reason: "active_event_types arrived with job_closed",
+    },
+    // July 2026: the aggregated event count groups by several dimensions at once.
+    Deliberate {
+        owners: &["GET /v0/webhooks/events/count"],
+        paths: &["param query group_by"],
+        changes: &[
+            "added",
+            "changed default",
+            "changed nullable",
+            "changed ref",
+            "changed type",
+        ],
+        reason: "group_by became a list after the upstream copy",
+    },
+    Deliberate {
+        owners: &["WebhookGroupBy"],
+        paths: &[""],
+        changes: &["enum value added \"event_type\""],
+        reason: "counts can be grouped by event type since job_closed",
+    },
+    // INFERRED: a bucket grouped by event type has to say which one; no captured schema shows it.
+    Deliberate {
+        owners: &["WebhookEventCount"],
+        paths: &[".event_type"],
+        changes: &["added"],
+        reason: "grouping by event_type needs the bucket's event type (inferred field)",
+    },
+    // July 2026: keyword filters on technographics and buying intents.
+    Deliberate {
+        owners: &["TechDetailsFilters"],
+        paths: &[
+            ".keyword_slug_or",
+            ".keyword_category_slug_or",
+            ".keyword_parent_category_slug_or",
+        ],
+        changes: &["added"],
+        reason: "keyword filters replace the technology_* ones since the keyword catalog",
+    },
+    // July 2026: job filters for closed jobs, keywords, AND description patterns and export keys.
+    Deliberate {
+        owners: &[
+            "JobSearchFilters-Input",
+            "JobSearchFilters-Output",
+            "JobFilters",
+        ],
+        paths: &[
+            ".is_closed",
+            ".closed_at_gte",
+            ".closed_at_lte",
+            ".job_keyword_slug_or",
+            ".job_keyword_slug_and",
+            ".job_keyword_slug_not",
+            ".job_description_pattern_and",
+            ".job_export_key_or",
+        ],
+        changes: &["added"],
+        reason: "job filters added after the upstream copy (closed jobs, keywords, AND patterns, export keys)",
+    },
+    Deliberate {
+        owners: &["JobExportKey"],
+        paths: &[""],
+        changes: &["added"],
+        reason: "the item schema of job_export_key_or",
     },
 ];
 
 impl Deliberate {
     fn covers(&self, change: &Change) -> bool {
         let key = change.key();
-        let Owner::Schema(name) = &key.owner else {
-            return false;
+        let owner = match &key.owner {
+            Owner::Schema(name) => name.clone(),
+            Owner::Operation { path, method } => format!("{method} {path}"),
+            Owner::Webhook { .. } => return false,
         };
-        let at_path = self.path.is_empty()
-            || key.path == self.path
-            || key
-                .path
-                .strip_prefix(self.path)
-                .is_some_and(|rest| rest.starts_with(['.', '[', '{', '|', '&', '!']));
-        self.schemas.contains(&name.as_str())
-            && at_path
+        let at_path = |path: &str| {
+            path.is_empty()
+                || key.path == path
+                || key
+                    .path
+                    .strip_prefix(path)
+                    .is_some_and(|rest| rest.starts_with(['.', '[', '{', '|', '&', '!']))
+        };
+        self.owners.contains(&owner.as_str())
+            && self.paths.iter().any(|p| at_path(p))
             && self.changes.contains(&change.label().as_str())
     }
 }
@@ -224,12 +336,12 @@ fn our_document_matches_theirstack_file_except_deliberate_differences() {
     println!("deliberate differences:");
     for (d, used) in DELIBERATE.iter().zip(used) {
         let state = if used { "present" } else { "NOT FOUND" };
-        let place = if d.path.is_empty() {
-            "(whole schema)"
+        let place = if d.paths == [""] {
+            "(whole)".to_string()
         } else {
-            d.path
+            d.paths.join(", ")
         };
-        println!("  [{state}] {} {place}: {}", d.schemas.join(", "), d.reason);
+        println!("  [{state}] {} {place}: {}", d.owners.join(", "), d.reason);
     }
     let stale: Vec<&str> = DELIBERATE
         .iter()
@@ -363,6 +475,66 @@ fn deliberate_entries_are_narrow() {
         new: Some("integer".into()),
     };
     assert!(!covered(&type_change));
+
+    // The July 2026 entries: operations by method and path, fields by name, values by value.
+    let op = |method: &str, path: &str, at: &str| Key {
+        owner: Owner::Operation {
+            path: path.into(),
+            method: method.into(),
+        },
+        path: at.into(),
+    };
+    assert!(covered(&added(op(
+        "POST",
+        "/v1/companies/buying_intents",
+        ""
+    ))));
+    assert!(!covered(&Change::Removed {
+        key: op("POST", "/v1/companies/buying_intents", ""),
+        entry: entry.clone(),
+    }));
+    assert!(!covered(&added(op("POST", "/v1/companies/intents", ""))));
+    let group_by_type = |key: Key| Change::Attr {
+        key,
+        attr: "type".into(),
+        old: None,
+        new: Some("array".into()),
+    };
+    assert!(covered(&group_by_type(op(
+        "GET",
+        "/v0/webhooks/events/count",
+        "param query group_by"
+    ))));
+    assert!(!covered(&group_by_type(op(
+        "GET",
+        "/v0/webhooks/{webhook_id}/events",
+        "param query group_by"
+    ))));
+    assert!(!covered(&group_by_type(op(
+        "GET",
+        "/v0/webhooks/events/count",
+        "param query timezone"
+    ))));
+    assert!(covered(&added(key(
+        "TechDetailsFilters",
+        ".keyword_slug_or"
+    ))));
+    assert!(!covered(&added(key(
+        "TechDetailsFilters",
+        ".keyword_slug_and"
+    ))));
+    assert!(covered(&added(key("JobFilters", ".is_closed"))));
+    assert!(!covered(&added(key(
+        "CompanySearchFilters-Input",
+        ".is_closed"
+    ))));
+    let event_type = |value: &str| Change::EnumValue {
+        key: key("WebhookEventType", ""),
+        value: value.into(),
+        added: true,
+    };
+    assert!(covered(&event_type("\"job_closed\"")));
+    assert!(!covered(&event_type("\"job_reopened\"")));
 }
 
 /// A fresh directory under the system's temp dir, removed on drop.
@@ -443,4 +615,242 @@ fn a_missing_upstream_file_skips_outside_ci_and_fails_in_ci() {
         );
         assert!(message.contains(UPSTREAM_PATTERN), "{message}");
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The derived document: the update procedure against an upstream file that removed, added and
+// extended things
+
+/// `tests/data/derived/theirstack.derived.json` is what `derive.rs` makes of our document; with
+/// `UPDATE_SNAPSHOTS=1` the test rewrites it instead.
+#[test]
+fn derived_document_is_regenerated_from_ours() {
+    let ours = load(&root().join(OURS));
+    let text = derived::canonical_text(&derived::derive(&ours).expect("our document derives"));
+    let path = root().join(derived::OUTPUT);
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&path, &text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        println!("rewrote {}", path.display());
+        return;
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == text,
+        "{} is stale or missing: rewrite it with \
+         UPDATE_SNAPSHOTS=1 cargo test --test fidelity derived_document",
+        derived::OUTPUT
+    );
+}
+
+/// Against the derived document the diff names each of its three changes, and the removed
+/// operation as BREAKING together with the hand-written code gated on it.
+#[test]
+fn the_diff_reports_each_change_of_the_derived_document() {
+    // Derived in memory: the committed file equals it (the test above), and this test does not
+    // race the rewrite of UPDATE_SNAPSHOTS.
+    let our_doc = load(&root().join(OURS));
+    let ours = spec_diff::facts(&our_doc).expect("ours");
+    let theirs = spec_diff::facts(&derived::derive(&our_doc).expect("our document derives"))
+        .expect("the derived document");
+    let removed = Owner::Operation {
+        path: derived::REMOVED_PATH.into(),
+        method: derived::REMOVED_METHOD.to_ascii_uppercase(),
+    };
+    let breaking = spec_diff::breaking(&ours, &theirs);
+    assert_eq!(
+        breaking,
+        [Breaking::Removed {
+            owner: removed.clone(),
+            id: derived::REMOVED_OPERATION.into()
+        }]
+    );
+    assert_eq!(
+        breaking[0].vanished_id(&theirs),
+        Some(derived::REMOVED_OPERATION)
+    );
+
+    let lines: Vec<String> = spec_diff::diff(&ours, &theirs)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let row = format!("schema {}", derived::RESPONSE_SCHEMA);
+    let expected = [
+        format!(
+            "- {removed}: operation (operationId=\"{}\")",
+            derived::REMOVED_OPERATION
+        ),
+        format!(
+            "+ {row} .{}: field (nullable=true, type=string)",
+            derived::ADDED_OPTIONAL
+        ),
+        format!(
+            "+ {row} .{}: field (format=\"date-time\", nullable=true, required=true, type=string)",
+            derived::ADDED_REQUIRED_NULLABLE
+        ),
+        format!(
+            "+ schema {}: enum value \"{}\"",
+            derived::ENUM_SCHEMA,
+            derived::ADDED_ENUM_VALUE
+        ),
+    ];
+    let mut sorted = lines.clone();
+    sorted.sort();
+    let mut want = expected.to_vec();
+    want.sort();
+    assert_eq!(
+        sorted, want,
+        "the derived document has exactly three changes"
+    );
+
+    // The paginator of the removed operation is found, whatever else wraps it.
+    let gated: Vec<String> = spec_diff::workspace_sources(&root())
+        .iter()
+        .flat_map(|(file, text)| {
+            spec_diff::gates(text, derived::REMOVED_OPERATION)
+                .into_iter()
+                .map(move |g| format!("{file}: {}", g.item))
+        })
+        .collect();
+    assert!(
+        gated.contains(&"src/pagination/lists.rs: list_source! CatalogTechnologies".to_string()),
+        "{gated:#?}"
+    );
+    assert!(
+        gated.contains(&format!(
+            "tests/operations.rs: async fn {}() -> TestResult",
+            derived::REMOVED_OPERATION
+        )),
+        "{gated:#?}"
+    );
+}
+
+/// Removed, renamed (same method and path) and moved (same operationId) operations are told
+/// apart; unchanged ones are not reported.
+#[test]
+fn breaking_changes_tell_removed_renamed_and_moved_operations_apart() {
+    let op = |id: &str| serde_json::json!({"operationId": id, "responses": {}});
+    let old = serde_json::json!({"paths": {
+        "/a": {"get": op("get_a"), "post": op("post_a")},
+        "/b": {"get": op("get_b")},
+        "/c": {"get": op("get_c")},
+    }});
+    let new = serde_json::json!({"paths": {
+        "/a": {"get": op("get_a"), "post": op("create_a")},
+        "/b2": {"get": op("get_b")},
+    }});
+    let (old, new) = (
+        spec_diff::facts(&old).unwrap(),
+        spec_diff::facts(&new).unwrap(),
+    );
+    let at = |path: &str, method: &str| Owner::Operation {
+        path: path.into(),
+        method: method.into(),
+    };
+    let breaking = spec_diff::breaking(&old, &new);
+    assert_eq!(
+        breaking,
+        [
+            Breaking::Removed {
+                owner: at("/c", "GET"),
+                id: "get_c".into()
+            },
+            Breaking::RenamedId {
+                owner: at("/a", "POST"),
+                old_id: "post_a".into(),
+                new_id: "create_a".into()
+            },
+            Breaking::Moved {
+                id: "get_b".into(),
+                from: at("/b", "GET"),
+                to: at("/b2", "GET")
+            },
+        ]
+    );
+    let vanished: Vec<Option<&str>> = breaking.iter().map(|b| b.vanished_id(&new)).collect();
+    assert_eq!(vanished, [Some("get_c"), Some("post_a"), None]);
+    assert_eq!(
+        breaking[1].to_string(),
+        "renamed operation POST /a: operationId post_a -> create_a"
+    );
+    assert!(spec_diff::breaking(&old, &old).is_empty());
+}
+
+/// Gates are found on attributes (one line or several, alone or inside `any`) and on macro
+/// arguments, each naming the item it gates, what it defines and its lines; other operations
+/// and plain mentions are not gates. Code outside the gates that names what they define is a use.
+#[test]
+fn gates_name_the_item_that_follows_and_its_uses() {
+    let source = concat!(
+        "/// Docs.\n",                                                                // 1
+        "#[cfg(theirstack_has = \"op:get_things\")]\n",                               // 2
+        "#[derive(Debug)]\n",                                                         // 3
+        "pub struct Things {\n",                                                      // 4
+        "}\n",                                                                        // 5
+        "\n",                                                                         // 6
+        "#[cfg(any(\n",                                                               // 7
+        "    theirstack_has = \"op:get_things\",\n",                                  // 8
+        "    theirstack_has = \"op:get_other\"\n",                                    // 9
+        "))]\n",                                                                      // 10
+        "// A comment.\n",                                                            // 11
+        "impl Client {\n",                                                            // 12
+        "    pub fn all_things(&self) -> Things { todo!() }\n",                       // 13
+        "}\n",                                                                        // 14
+        "list_source!(\n",                                                            // 15
+        "    /// Pages things.\n",                                                    // 16
+        "    #[derive(Default)]\n",                                                   // 17
+        "    ThingPages, \"op:get_things\", get_things, Page,\n",                     // 18
+        ");\n",                                                                       // 19
+        "lookup_source!(\n",                                                          // 20
+        "    /// One lookup.\n",                                                      // 21
+        "    ThingLookup,\n",                                                         // 22
+        "    \"op:get_things\",\n",                                                   // 23
+        "    get_things,\n",                                                          // 24
+        ");\n",                                                                       // 25
+        "fn mentions() { let _ = \"Things and get_things\"; } // ThingPages\n",       // 26
+        "#[cfg(theirstack_has = \"op:get_things_v2\")]\n",                            // 27
+        "fn other() {}\n",                                                            // 28
+        "fn uses(c: Client) { c.all_things(); c.thing_pages(ThingPages::new()); }\n", // 29
+        "/// See [`Things`].\n",                                                      // 30
+        "fn raw(c: Client) { c.get_things(); c.get_things_v2(); }\n",                 // 31
+    );
+    let found = spec_diff::gates(source, "get_things");
+    type Summary<'a> = (usize, &'a str, Vec<&'a str>, (usize, usize));
+    let summary: Vec<Summary> = found
+        .iter()
+        .map(|g| {
+            let names = g.names.iter().map(String::as_str).collect();
+            (g.line, g.item.as_str(), names, g.span)
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (2, "pub struct Things", vec!["Things"], (2, 5)),
+            (8, "impl Client", vec!["all_things"], (7, 14)),
+            (
+                18,
+                "list_source! ThingPages",
+                vec!["ThingPages", "thing_pages"],
+                (15, 19)
+            ),
+            (
+                23,
+                "lookup_source! ThingLookup",
+                vec!["ThingLookup", "thing_lookup"],
+                (20, 25)
+            ),
+        ]
+    );
+    assert_eq!(spec_diff::gates(source, "get_other")[0].item, "impl Client");
+
+    let sources = vec![("lib.rs".to_string(), source.to_string())];
+    let gated: Vec<(String, spec_diff::Gate)> = found
+        .into_iter()
+        .map(|g| ("lib.rs".to_string(), g))
+        .collect();
+    let lines: Vec<usize> = spec_diff::uses(&sources, "get_things", &gated)
+        .iter()
+        .map(|u| u.line)
+        .collect();
+    assert_eq!(lines, [29, 30, 31]);
 }

@@ -15,6 +15,7 @@
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
+use std::path::{Path, PathBuf};
 
 /// The HTTP methods of an OpenAPI path item, in the order the specification lists them.
 const METHODS: [&str; 8] = [
@@ -911,4 +912,523 @@ pub fn render(changes: &[Change]) -> String {
         out.push('\n');
     }
     out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Breaking changes: operations that vanish
+
+/// An operation of the old document that the new one no longer has under the same name and
+/// place. Each is a breaking change: the generated method, and every hand-written wrapper gated
+/// on `op:<operationId>`, change or disappear.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Breaking {
+    /// No operation of the new document has this operationId, and its method and path are gone.
+    Removed { owner: Owner, id: String },
+    /// Same method and path, another operationId: the generated method is renamed.
+    RenamedId {
+        owner: Owner,
+        old_id: String,
+        new_id: String,
+    },
+    /// Same operationId at another method or path.
+    Moved { id: String, from: Owner, to: Owner },
+}
+
+impl Breaking {
+    /// The operationId whose `op:` capability the new document no longer has, if any: wrappers
+    /// gated on it stop compiling.
+    pub fn vanished_id<'a>(&'a self, new: &Facts) -> Option<&'a str> {
+        let id = match self {
+            Breaking::Removed { id, .. } => id,
+            Breaking::RenamedId { old_id, .. } => old_id,
+            Breaking::Moved { .. } => return None,
+        };
+        (!operation_ids(new).values().any(|v| v == id)).then_some(id.as_str())
+    }
+}
+
+impl fmt::Display for Breaking {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Breaking::Removed { owner, id } => write!(f, "removed operation {owner} ({id})"),
+            Breaking::RenamedId {
+                owner,
+                old_id,
+                new_id,
+            } => write!(
+                f,
+                "renamed operation {owner}: operationId {old_id} -> {new_id}"
+            ),
+            Breaking::Moved { id, from, to } => {
+                write!(f, "moved operation {id}: {from} -> {to}")
+            }
+        }
+    }
+}
+
+/// The operationId of every operation (not webhook deliveries) of a document.
+pub fn operation_ids(facts: &Facts) -> BTreeMap<Owner, String> {
+    facts
+        .entries
+        .iter()
+        .filter(|(k, e)| e.kind == Kind::Operation && matches!(k.owner, Owner::Operation { .. }))
+        .filter_map(|(k, e)| {
+            let id = e.attrs.get("operationId")?;
+            let id = serde_json::from_str::<String>(id).unwrap_or_else(|_| id.clone());
+            Some((k.owner.clone(), id))
+        })
+        .collect()
+}
+
+/// The operations of `old` that `new` removed or renamed, in order.
+pub fn breaking(old: &Facts, new: &Facts) -> Vec<Breaking> {
+    let (old_ids, new_ids) = (operation_ids(old), operation_ids(new));
+    let mut out = Vec::new();
+    for (owner, id) in &old_ids {
+        match new_ids.get(owner) {
+            Some(same) if same == id => {}
+            Some(other) => out.push(Breaking::RenamedId {
+                owner: owner.clone(),
+                old_id: id.clone(),
+                new_id: other.clone(),
+            }),
+            None => match new_ids.iter().find(|(_, v)| *v == id) {
+                Some((to, _)) => out.push(Breaking::Moved {
+                    id: id.clone(),
+                    from: owner.clone(),
+                    to: to.clone(),
+                }),
+                None => out.push(Breaking::Removed {
+                    owner: owner.clone(),
+                    id: id.clone(),
+                }),
+            },
+        }
+    }
+    out.sort();
+    out
+}
+
+/// One place in Rust source gated on an operation: `#[cfg(theirstack_has = "op:<id>")]` (or the
+/// same inside `any`/`all`/`not`), or a macro invocation that takes `"op:<id>"` and gates what it
+/// defines.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Gate {
+    /// 1-based line of the `op:` string.
+    pub line: usize,
+    /// The item the gate applies to: the line that follows the attribute (`pub struct X {`,
+    /// `impl Client {`, `async fn x()`), or `name! X` for a macro invocation.
+    pub item: String,
+    /// The names the item defines, which other code may use: a struct's, enum's or function's
+    /// name, the functions of an `impl` block, or for a macro invocation the type it names and
+    /// that name in snake case (the workspace's paginator macros name their entry point so).
+    pub names: Vec<String>,
+    /// 1-based first and last lines of the gated item, attribute included.
+    pub span: (usize, usize),
+}
+
+/// Every place in `source` gated on the operation `id`.
+pub fn gates(source: &str, id: &str) -> Vec<Gate> {
+    let needle = format!("\"op:{id}\"");
+    let lines: Vec<&str> = source.lines().collect();
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let Some(at) = line.find(&needle) else {
+            continue;
+        };
+        let before = line[..at].trim_end();
+        let is_attribute = before.ends_with('=')
+            && before[..before.len() - 1]
+                .trim_end()
+                .ends_with("theirstack_has");
+        let gate = if is_attribute {
+            let start = (0..=i)
+                .rev()
+                .find(|&j| lines[j].contains("#["))
+                .unwrap_or(i);
+            match item_after(&lines, start) {
+                Some(at_item) => {
+                    let end = block_end(&lines, at_item, ('{', '}'));
+                    let item = shorten(lines[at_item].trim().trim_end_matches('{').trim_end());
+                    let names = defined_names(&lines, at_item, end);
+                    Gate {
+                        line: i + 1,
+                        item,
+                        names,
+                        span: (start + 1, end + 1),
+                    }
+                }
+                None => Gate {
+                    line: i + 1,
+                    item: "(end of file)".into(),
+                    names: Vec::new(),
+                    span: (start + 1, lines.len()),
+                },
+            }
+        } else {
+            let (item, start, ident) = macro_item(&lines, i, at);
+            let end = block_end(&lines, start, ('(', ')'));
+            let names = ident
+                .map(|name| {
+                    let snake = snake_case(&name);
+                    if snake == name {
+                        vec![name]
+                    } else {
+                        vec![name, snake]
+                    }
+                })
+                .unwrap_or_default();
+            Gate {
+                line: i + 1,
+                item,
+                names,
+                span: (start + 1, end + 1),
+            }
+        };
+        out.push(gate);
+    }
+    out
+}
+
+/// The index of the item an attribute opening at `lines[start]` gates: the first line after the
+/// attribute that is not blank, a comment or another attribute.
+fn item_after(lines: &[&str], start: usize) -> Option<usize> {
+    let mut i = past_attribute(lines, start);
+    while i < lines.len() {
+        let text = lines[i].trim();
+        if text.is_empty() || text.starts_with("//") {
+            i += 1;
+        } else if text.starts_with("#[") || text.starts_with("#![") {
+            i = past_attribute(lines, i);
+        } else {
+            return Some(i);
+        }
+    }
+    None
+}
+
+/// The index of the line after the attribute that opens on `lines[start]` (at its `#[`).
+fn past_attribute(lines: &[&str], start: usize) -> usize {
+    let mut depth = 0i32;
+    let mut skip = lines[start].find("#[").unwrap_or(0);
+    for (i, line) in lines.iter().enumerate().skip(start) {
+        for c in code_chars(&line[skip..]) {
+            match c {
+                '[' => depth += 1,
+                ']' => {
+                    depth -= 1;
+                    if depth <= 0 {
+                        return i + 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+        skip = 0;
+    }
+    lines.len()
+}
+
+/// The index of the last line of the item starting at `lines[start]`: where its first `open`
+/// bracket closes, or the line ending in `;` when no bracket opens before it.
+fn block_end(lines: &[&str], start: usize, (open, close): (char, char)) -> usize {
+    let mut depth = 0i32;
+    let mut opened = false;
+    for (i, line) in lines.iter().enumerate().skip(start) {
+        for c in code_chars(line) {
+            if c == open {
+                depth += 1;
+                opened = true;
+            } else if c == close {
+                depth -= 1;
+                if opened && depth <= 0 {
+                    return i;
+                }
+            } else if c == ';' && !opened {
+                return i;
+            }
+        }
+    }
+    lines.len().saturating_sub(1)
+}
+
+/// The characters of a line of code outside string literals and `//` comments (the quotes
+/// stay, so that what was on either side of a string does not join up).
+fn code_chars(line: &str) -> Vec<char> {
+    let mut out = Vec::new();
+    let mut chars = line.chars().peekable();
+    let mut in_string = false;
+    while let Some(c) = chars.next() {
+        match (in_string, c) {
+            (true, '\\') => {
+                chars.next();
+            }
+            (true, '"') => {
+                in_string = false;
+                out.push('"');
+            }
+            (true, _) => {}
+            (false, '"') => {
+                in_string = true;
+                out.push('"');
+            }
+            (false, '/') if chars.peek() == Some(&'/') => break,
+            (false, c) => out.push(c),
+        }
+    }
+    out
+}
+
+/// What the item at `lines[start..=end]` defines: its own name, or for an `impl` block the
+/// functions in it.
+fn defined_names(lines: &[&str], start: usize, end: usize) -> Vec<String> {
+    let words = |text: &str| -> Vec<String> {
+        text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .filter(|w| !w.is_empty())
+            .map(String::from)
+            .collect()
+    };
+    let head = words(lines[start]);
+    let skip = [
+        "pub", "crate", "super", "self", "in", "async", "unsafe", "extern",
+    ];
+    let mut rest = head.iter().skip_while(|w| skip.contains(&w.as_str()));
+    match rest.next().map(String::as_str) {
+        Some("impl") => lines[start..=end]
+            .iter()
+            .flat_map(|line| {
+                let w = words(line);
+                w.windows(2)
+                    .filter(|pair| pair[0] == "fn")
+                    .map(|pair| pair[1].clone())
+                    .collect::<Vec<_>>()
+            })
+            .collect(),
+        Some(
+            "struct" | "enum" | "fn" | "trait" | "type" | "mod" | "const" | "static" | "union",
+        ) => rest.next().cloned().into_iter().collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// `ThingPages` → `thing_pages`.
+fn snake_case(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `name! Item` for a macro invocation whose arguments hold the gate string at `lines[at_line]`
+/// (column `col`), the index of the invocation's first line, and `Item`: the macro is the
+/// nearest `name!(` / `name! {` above, the item the last identifier before the string that is
+/// not in a comment or an attribute.
+fn macro_item(lines: &[&str], at_line: usize, col: usize) -> (String, usize, Option<String>) {
+    let mut macro_name = None;
+    let mut start = at_line;
+    let mut text_before: Vec<String> = vec![lines[at_line][..col].to_string()];
+    for i in (0..=at_line).rev() {
+        let text = if i == at_line {
+            &lines[i][..col]
+        } else {
+            lines[i]
+        };
+        let trimmed = text.trim();
+        let found = ["!(", "! (", "! {", "!{"]
+            .iter()
+            .filter_map(|m| trimmed.find(m).map(|p| (p, m.len())))
+            .min();
+        if let Some((pos, len)) = found {
+            let name: String = trimmed[..pos]
+                .chars()
+                .rev()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            if !name.is_empty() && !trimmed.starts_with("//") {
+                macro_name = Some(name);
+                start = i;
+                if i != at_line {
+                    text_before.push(trimmed[pos + len..].to_string());
+                } else {
+                    text_before[0] = trimmed[pos + len..].to_string();
+                }
+                break;
+            }
+        }
+        if i != at_line {
+            text_before.push(lines[i].to_string());
+        }
+    }
+    let mut ident = None;
+    for chunk in &text_before {
+        let code = chunk.trim();
+        if code.starts_with("//") || code.starts_with("#[") || code.starts_with("#![") {
+            continue;
+        }
+        let last = code
+            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .rfind(|w| !w.is_empty() && !w.chars().next().is_some_and(|c| c.is_ascii_digit()));
+        if let Some(word) = last {
+            ident = Some(word.to_string());
+            break;
+        }
+    }
+    let item = match (&macro_name, &ident) {
+        (Some(m), Some(i)) => format!("{m}! {i}"),
+        (Some(m), None) => format!("{m}!"),
+        (None, Some(i)) => format!("\"op:…\" next to {i}"),
+        (None, None) => shorten(lines[at_line].trim()),
+    };
+    (item, start, ident)
+}
+
+/// A line of code outside every gate that names something a gate defines, or calls the
+/// generated method of the operation: it stops compiling (or, in a doc comment, links nowhere)
+/// when the operation goes, unless it is gated in a way the scan does not see.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Use {
+    pub file: String,
+    /// 1-based.
+    pub line: usize,
+    pub text: String,
+}
+
+/// The uses, in `sources` (path, text), of what `gated` (path, gate) defines, and the calls of
+/// the generated method `id` (`.id(`), outside the gated items themselves. String literals and
+/// plain `//` comments are not uses; doc comments are (their links break).
+pub fn uses(sources: &[(String, String)], id: &str, gated: &[(String, Gate)]) -> Vec<Use> {
+    let mut names: Vec<&str> = gated
+        .iter()
+        .flat_map(|(_, g)| g.names.iter().map(String::as_str))
+        .collect();
+    names.sort();
+    names.dedup();
+    let call = format!(".{id}(");
+    let mut out = Vec::new();
+    for (file, text) in sources {
+        let spans: Vec<(usize, usize)> = gated
+            .iter()
+            .filter(|(f, _)| f == file)
+            .map(|(_, g)| g.span)
+            .collect();
+        for (i, line) in text.lines().enumerate() {
+            let n = i + 1;
+            if spans.iter().any(|(a, b)| (*a..=*b).contains(&n)) {
+                continue;
+            }
+            let trimmed = line.trim_start();
+            let doc = trimmed.starts_with("///") || trimmed.starts_with("//!");
+            // Code without its string literals and comments; doc comments as they are.
+            let code: String = if doc {
+                line.to_string()
+            } else {
+                code_chars(line).into_iter().collect()
+            };
+            let named = names.iter().any(|name| names_word(&code, name));
+            if named || code.contains(&call) {
+                out.push(Use {
+                    file: file.clone(),
+                    line: n,
+                    text: shorten(line.trim()),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Whether `line` has `word` as a whole identifier.
+fn names_word(line: &str, word: &str) -> bool {
+    let ident = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+    line.match_indices(word).any(|(at, _)| {
+        let before = line[..at].chars().next_back();
+        let after = line[at + word.len()..].chars().next();
+        !ident(before) && !ident(after)
+    })
+}
+
+fn shorten(text: &str) -> String {
+    const MAX: usize = 100;
+    if text.chars().count() <= MAX {
+        text.to_string()
+    } else {
+        let cut: String = text.chars().take(MAX - 1).collect();
+        format!("{cut}…")
+    }
+}
+
+/// Every `.rs` file of the workspace (the root package and every member of `[workspace]
+/// members`), as (path relative to the root, text), in path order. Build output (`target`) and
+/// hidden directories are skipped.
+pub fn workspace_sources(root: &Path) -> Vec<(String, String)> {
+    let mut dirs = vec![root.to_path_buf()];
+    if let Ok(manifest) = std::fs::read_to_string(root.join("Cargo.toml")) {
+        dirs.extend(
+            workspace_members(&manifest)
+                .into_iter()
+                .map(|m| root.join(m)),
+        );
+    }
+    let mut files = Vec::new();
+    for dir in dirs {
+        collect_rs(&dir, &mut files);
+    }
+    files.sort();
+    files.dedup();
+    files
+        .into_iter()
+        .filter_map(|path| {
+            let text = std::fs::read_to_string(&path).ok()?;
+            let shown = path
+                .strip_prefix(root)
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|_| path.display().to_string());
+            Some((shown, text))
+        })
+        .collect()
+}
+
+/// The quoted entries of the `members = [...]` list of a workspace manifest.
+pub fn workspace_members(manifest: &str) -> Vec<String> {
+    let Some(start) = manifest.find("members") else {
+        return Vec::new();
+    };
+    let rest = &manifest[start..];
+    let (Some(open), Some(close)) = (rest.find('['), rest.find(']')) else {
+        return Vec::new();
+    };
+    rest[open + 1..close]
+        .split(',')
+        .map(|entry| entry.trim().trim_matches('"').to_string())
+        .filter(|entry| !entry.is_empty())
+        .collect()
+}
+
+fn collect_rs(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let path = entry.path();
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if path.is_dir() {
+            if name != "target" && !name.starts_with('.') {
+                collect_rs(&path, out);
+            }
+        } else if name.ends_with(".rs") {
+            out.push(path);
+        }
+    }
 }
