@@ -181,19 +181,35 @@ macro_rules! open_enum_impls {
 "#;
 
 /// The `theirstack_has` cfg values the document supports: `op:operationId` for every operation,
-/// `Component.field` for every property and `Component=value` for every enum value. Hand-written
+/// `op:operationId?param` for each of its parameters (and `op:operationId?param[]` when it is a
+/// list), `Component.field` for every property and `Component=value` for every enum value. Hand-written
 /// wrappers of an operation, and tests of later API additions, are gated on them.
 pub fn capability_cfgs(doc: &Value) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(paths) = doc.get("paths").and_then(Value::as_object) {
         for item in paths.values() {
             for method in crate::convert::METHODS {
-                if let Some(id) = item
-                    .get(method)
-                    .and_then(|op| op.get("operationId"))
-                    .and_then(Value::as_str)
+                let Some(op) = item.get(method) else {
+                    continue;
+                };
+                let Some(id) = op.get("operationId").and_then(Value::as_str) else {
+                    continue;
+                };
+                out.push(format!("op:{id}"));
+                // Each parameter, and whether it is a list (repeated in the query).
+                for param in op
+                    .get("parameters")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
                 {
-                    out.push(format!("op:{id}"));
+                    let Some(name) = param.get("name").and_then(Value::as_str) else {
+                        continue;
+                    };
+                    out.push(format!("op:{id}?{name}"));
+                    if param.pointer("/schema/type").and_then(Value::as_str) == Some("array") {
+                        out.push(format!("op:{id}?{name}[]"));
+                    }
                 }
             }
         }

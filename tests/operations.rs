@@ -1368,12 +1368,13 @@ async fn get_webhooks_events_count_aggregated_v0() -> TestResult {
         })
         .await;
     // Since July 2026 `group_by` is a list (repeated in the query) and can name event_type.
-    #[cfg(theirstack_has = "WebhookGroupBy=event_type")]
+    #[cfg(theirstack_has = "op:get_webhooks_events_count_aggregated_v0?group_by[]")]
     let group_by = vec![
         types::WebhookGroupBy::Status,
+        #[cfg(theirstack_has = "WebhookGroupBy=event_type")]
         types::WebhookGroupBy::EventType,
     ];
-    #[cfg(not(theirstack_has = "WebhookGroupBy=event_type"))]
+    #[cfg(not(theirstack_has = "op:get_webhooks_events_count_aggregated_v0?group_by[]"))]
     let group_by = types::WebhookGroupBy::Status;
     let client = support::client(&server);
     let buckets = client

@@ -605,7 +605,11 @@ async fn webhooks(client: &Client, global: &Global, command: args::WebhooksComma
                 call = call.timezone(tz);
             }
             if let Some(group) = group_by {
-                call = call.group_by(types::WebhookGroupBy::from(group.as_str()));
+                let group = types::WebhookGroupBy::from(group.as_str());
+                // A list (repeated in the query) since July 2026, one value before.
+                #[cfg(theirstack_has = "op:get_webhooks_events_count_aggregated_v0?group_by[]")]
+                let group = vec![group];
+                call = call.group_by(group);
             }
             emit_response(global, call.send().await?)
         }

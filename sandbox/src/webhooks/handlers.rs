@@ -280,8 +280,9 @@ pub(crate) fn events_count(shared: &Shared, id: &str) -> Result<Response, Failur
     Ok(json_response(StatusCode::OK, &n))
 }
 
-/// `GET /v0/webhooks/events/count`: events per UTC day of `triggered_at`, grouped by `status`
-/// (default) or `webhook_id`, over `start_datetime`..`end_datetime` (default: the last 30 days).
+/// `GET /v0/webhooks/events/count`: events per UTC day of `triggered_at`, grouped by each
+/// `group_by` given (`status`, `webhook_id`, and `event_type` where the document has it; default
+/// `status`), over `start_datetime`..`end_datetime` (default: the last 30 days).
 #[cfg(theirstack_has = "op:get_webhooks_events_count_aggregated_v0")]
 pub(crate) fn events_count_aggregated(shared: &Shared, query: &Query) -> Result<Response, Failure> {
     let now = shared.now();
@@ -290,18 +291,31 @@ pub(crate) fn events_count_aggregated(shared: &Shared, query: &Query) -> Result<
         .timestamp("start_datetime")?
         .unwrap_or_else(|| month_before(end));
     let webhook = query.integer("webhook_id", i64::MIN, None)?;
-    let by_webhook = match query.get("group_by") {
-        None | Some("status") => false,
-        Some("webhook_id") => true,
-        Some(other) => {
+    let mut groups = Vec::new();
+    for value in query.all("group_by") {
+        let group = types::WebhookGroupBy::from(value);
+        if !group.is_known() {
             return Err(Failure::validation(format!(
-                "invalid query parameter `group_by`: expected status or webhook_id, got `{}`",
-                other.chars().take(64).collect::<String>()
+                "invalid query parameter `group_by`: expected one of {}, got `{}`",
+                types::WebhookGroupBy::VALUES.join(", "),
+                value.chars().take(64).collect::<String>()
             )));
         }
-    };
+        groups.push(group.as_str().to_string());
+    }
+    if groups.is_empty() {
+        groups.push("status".to_string());
+    }
+    let by = |name: &str| groups.iter().any(|g| g == name);
+    let (by_status, by_webhook, by_type) = (by("status"), by("webhook_id"), by("event_type"));
     let store = shared.webhooks();
-    let mut buckets: BTreeMap<(chrono::NaiveDate, String, i64), i64> = BTreeMap::new();
+    type Key = (
+        chrono::NaiveDate,
+        Option<String>,
+        Option<i64>,
+        Option<String>,
+    );
+    let mut buckets: BTreeMap<Key, i64> = BTreeMap::new();
     for e in &store.events {
         if e.triggered_at < start
             || e.triggered_at > end
@@ -309,28 +323,44 @@ pub(crate) fn events_count_aggregated(shared: &Shared, query: &Query) -> Result<
         {
             continue;
         }
-        let key = if by_webhook {
-            (e.triggered_at.date_naive(), String::new(), e.webhook_id)
-        } else {
-            (e.triggered_at.date_naive(), e.status.to_string(), 0)
-        };
+        let event_type = store
+            .hooks
+            .get(&e.webhook_id)
+            .map(|h| h.webhook.event_type.to_string());
+        let key = (
+            e.triggered_at.date_naive(),
+            by_status.then(|| e.status.to_string()),
+            by_webhook.then_some(e.webhook_id),
+            by_type.then_some(event_type).flatten(),
+        );
         *buckets.entry(key).or_default() += 1;
     }
     let rows: Vec<types::WebhookEventCount> = buckets
         .into_iter()
-        .map(|((day, status, webhook_id), n)| {
-            built(
+        .map(|((day, status, webhook_id, event_type), n)| {
+            let mut row: types::WebhookEventCount = built(
                 types::WebhookEventCount::builder()
                     .number_of_events(n)
                     .number_of_executions(n)
                     .period_start(types::Timestamp(midnight(day)))
-                    .status((!by_webhook).then(|| types::WebhookEventStatus::from(status)))
-                    .webhook_id(by_webhook.then_some(webhook_id)),
-            )
+                    .status(status.map(types::WebhookEventStatus::from))
+                    .webhook_id(webhook_id),
+            )?;
+            set_event_type(&mut row, event_type);
+            Ok(row)
         })
-        .collect::<Result<_, _>>()?;
+        .collect::<Result<_, Failure>>()?;
     Ok(json_response(StatusCode::OK, &rows))
 }
+
+/// The `event_type` of a count row, where the document has the field.
+#[cfg(theirstack_has = "WebhookEventCount.event_type")]
+fn set_event_type(row: &mut types::WebhookEventCount, event_type: Option<String>) {
+    row.event_type = event_type.map(types::WebhookEventType::from);
+}
+
+#[cfg(not(theirstack_has = "WebhookEventCount.event_type"))]
+fn set_event_type(_: &mut types::WebhookEventCount, _: Option<String>) {}
 
 /// `POST /v0/webhooks/events/retry`: every listed event goes back to `IN_PROGRESS` for the next
 /// delivery run; an unknown id is a 404 and changes nothing. Answers `null`.
