@@ -1,13 +1,26 @@
-//! Writing rows to stdout and progress to stderr.
+//! Writing rows to stdout and progress to stderr: the output formats, the row writer, single
+//! values (`emit`), and the progress bar.
 //!
 //! Rule: rows are written as they arrive (ndjson and csv lines are flushed per page; a json
 //! array is opened first and closed even when the pull stops on an error, so stdout always holds
 //! valid output); progress goes to stderr only when stderr is a terminal and `--quiet` is off.
 
-use crate::args::Format;
+use crate::{Global, Outcome};
+use clap::ValueEnum;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::Value;
 use std::io::{self, IsTerminal, Write};
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// One JSON array (or object).
+    Json,
+    /// One JSON object per line, written as rows arrive.
+    Ndjson,
+    /// A header and one line per row; nested values as JSON text.
+    Csv,
+}
 
 /// Writes rows in the chosen format.
 pub struct RowWriter<W: Write> {
@@ -125,6 +138,26 @@ pub fn write_value(
     let mut writer = RowWriter::new(out, format, columns);
     writer.write_page(rows)?;
     writer.finish().map(|_| ())
+}
+
+/// Prints one value to stdout in the global format.
+pub fn emit(global: &Global, value: &Value) -> Outcome {
+    write_value(
+        io::stdout().lock(),
+        global.format,
+        global.columns.clone(),
+        value,
+    )?;
+    Ok(())
+}
+
+/// Prints an operation's response body to stdout in the global format.
+pub fn emit_response<T: serde::Serialize>(
+    global: &Global,
+    response: theirstack::ResponseValue<T>,
+) -> Outcome {
+    let value = serde_json::to_value(response.into_inner()).map_err(io::Error::other)?;
+    emit(global, &value)
 }
 
 /// Columns for csv: the top-level keys of the first rows, `id` first, the rest sorted.
