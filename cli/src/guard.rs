@@ -6,6 +6,7 @@
 
 use crate::{Failure, Outcome};
 use std::io::{self, BufRead, IsTerminal, Write};
+#[allow(unused_imports)] // Each source exists only when the document has its operation.
 use theirstack::pagination::{
     CatalogIndustries, CatalogLocations, CatalogTechnologies, CompanyListCompanies, CompanySearch,
     Estimate, JobSearch, Paginator, Technographics, WebhookEvents,
@@ -22,18 +23,21 @@ pub trait Guarded {
     async fn estimate_spend(&self) -> theirstack::Result<Option<Estimate>>;
 }
 
-impl Guarded for Paginator<JobSearch> {
-    async fn estimate_spend(&self) -> theirstack::Result<Option<Estimate>> {
-        self.estimate().await.map(Some)
-    }
+/// Searches: the free count tells how many rows match.
+macro_rules! guarded_by_count {
+    ($($source:ty => $op:literal),*) => {$(
+        #[cfg(theirstack_has = $op)]
+        impl Guarded for Paginator<$source> {
+            async fn estimate_spend(&self) -> theirstack::Result<Option<Estimate>> {
+                self.estimate().await.map(Some)
+            }
+        }
+    )*};
 }
 
-impl Guarded for Paginator<CompanySearch> {
-    async fn estimate_spend(&self) -> theirstack::Result<Option<Estimate>> {
-        self.estimate().await.map(Some)
-    }
-}
+guarded_by_count!(JobSearch => "op:search_jobs_v1", CompanySearch => "op:search_companies_v1");
 
+#[cfg(theirstack_has = "op:technographics_v1")]
 impl Guarded for Paginator<Technographics> {
     async fn estimate_spend(&self) -> theirstack::Result<Option<Estimate>> {
         Ok(None)
@@ -42,7 +46,8 @@ impl Guarded for Paginator<Technographics> {
 
 /// Free list endpoints: the guard never asks, so the caps are the estimate.
 macro_rules! guarded_by_caps {
-    ($($source:ty),*) => {$(
+    ($($source:ty => $op:literal),*) => {$(
+        #[cfg(theirstack_has = $op)]
         impl Guarded for Paginator<$source> {
             async fn estimate_spend(&self) -> theirstack::Result<Option<Estimate>> {
                 Ok(Some(self.estimate_from(None)))
@@ -52,26 +57,43 @@ macro_rules! guarded_by_caps {
 }
 
 guarded_by_caps!(
-    WebhookEvents,
-    CatalogLocations,
-    CatalogTechnologies,
-    CatalogIndustries,
-    CompanyListCompanies
+    WebhookEvents => "op:get_webhooks_events_v0",
+    CatalogLocations => "op:get_catalog_locations_v0",
+    CatalogTechnologies => "op:get_catalog_technologies_v0",
+    CatalogIndustries => "op:get_catalog_industries_v0",
+    CompanyListCompanies => "op:get_company_lists_companies_v0"
 );
 
 /// Asks on a terminal before a pull that may spend more than [`UNASKED_CREDIT_LIMIT`] credits;
 /// refuses when not interactive.
 pub fn confirm_spend(estimate: &Estimate) -> Outcome {
-    let credits = match estimate.credits {
+    confirm_credits(
+        estimate.credits,
+        estimate.matching,
+        "pull",
+        "cap it with --max-results or --max-credits",
+    )
+}
+
+/// Asks on a terminal before a `what` (a pull, a request) that may spend more than
+/// [`UNASKED_CREDIT_LIMIT`] credits (`None`: unbounded); refuses when not interactive, with
+/// `advice` on how to cap it.
+pub fn confirm_credits(
+    credits: Option<u64>,
+    matching: Option<u64>,
+    what: &str,
+    advice: &str,
+) -> Outcome {
+    let credits = match credits {
         Some(c) if c <= UNASKED_CREDIT_LIMIT => return Ok(()),
         Some(c) => format!("up to {c} credits"),
         None => "an unbounded number of credits".to_string(),
     };
-    let matching = match estimate.matching {
+    let matching = match matching {
         Some(m) => format!(" ({m} matching rows)"),
         None => String::new(),
     };
-    let message = format!("this pull could spend {credits}{matching}");
+    let message = format!("this {what} could spend {credits}{matching}");
     if io::stdin().is_terminal() && io::stderr().is_terminal() {
         eprint!("{message}. Continue? [y/N] ");
         let _ = io::stderr().flush();
@@ -83,6 +105,6 @@ pub fn confirm_spend(estimate: &Estimate) -> Outcome {
         return Err(Failure::Credits("cancelled; nothing was spent".into()));
     }
     Err(Failure::Credits(format!(
-        "{message}; not asking on a non-interactive terminal: rerun with --yes, or cap it with --max-results or --max-credits"
+        "{message}; not asking on a non-interactive terminal: rerun with --yes, or {advice}"
     )))
 }

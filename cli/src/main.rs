@@ -12,6 +12,7 @@ mod commands;
 mod guard;
 mod output;
 mod pull;
+mod spec;
 
 use clap::{Args, Parser};
 use commands::Command;
@@ -37,8 +38,9 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Options every command takes.
+/// Options every command takes, listed under their own heading in every command's help.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct Global {
     /// API key (default: $THEIRSTACK_API_KEY).
     #[arg(
@@ -121,6 +123,17 @@ impl std::fmt::Display for Failure {
     }
 }
 
+impl std::error::Error for Failure {
+    /// The cause of the message `Display` writes (not the error `Display` already shows).
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Failure::Usage(_) | Failure::Credits(_) => None,
+            Failure::Api(e) => e.source(),
+            Failure::Io(e) => e.source(),
+        }
+    }
+}
+
 impl From<theirstack::Error> for Failure {
     fn from(e: theirstack::Error) -> Self {
         Failure::Api(e)
@@ -144,6 +157,7 @@ pub type Outcome = Result<(), Failure>;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let key = cli.global.api_key.clone();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -159,9 +173,35 @@ fn main() -> ExitCode {
         // A closed stdout (`| head`) is not an error.
         Err(Failure::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(failure) => {
-            eprintln!("error: {}", one_line(&failure.to_string()));
+            eprintln!("error: {}", error_line(&failure, key.as_deref()));
             ExitCode::from(failure.exit_code())
         }
+    }
+}
+
+/// The failure and its chain of causes (`source()`), on one line: each cause that does not
+/// already appear in the line is appended after `: `. The key is never in it.
+fn error_line(failure: &Failure, key: Option<&str>) -> String {
+    let mut line = one_line(&failure.to_string());
+    let mut cause = std::error::Error::source(failure);
+    while let Some(error) = cause {
+        let text = one_line(&error.to_string());
+        // The library's message for a decode error is serde's without its position.
+        let core = match text.rsplit_once(" at line ") {
+            Some((head, _)) => head,
+            None => &text,
+        };
+        if !core.is_empty() && !line.contains(core) {
+            line.push_str(": ");
+            line.push_str(&text);
+        }
+        cause = error.source();
+    }
+    // The library never puts the key in an error; a cause from elsewhere might echo it. (A
+    // string of a few characters would match ordinary words; no real key is that short.)
+    match key {
+        Some(key) if key.len() >= 8 => line.replace(key, "<redacted>"),
+        _ => line,
     }
 }
 
@@ -181,6 +221,14 @@ async fn run(cli: Cli) -> Outcome {
     }) = &command
     {
         return commands::webhooks::verify_delivery(&global, secret, signature.as_deref(), file);
+    }
+    if let Command::Api(args) = &command {
+        // Checked against the document before connecting: the list, or a typo, needs no key.
+        let Some(prepared) = commands::api::check(&global, args)? else {
+            return commands::api::list(&global);
+        };
+        let (client, _sandbox) = connect(&global).await?;
+        return commands::api::send(&client, &global, prepared).await;
     }
     let (client, _sandbox) = connect(&global).await?;
     dispatch(&client, &global, command).await
@@ -213,13 +261,15 @@ async fn dispatch(client: &Client, global: &Global, command: Command) -> Outcome
     match command {
         Command::Jobs(c) => jobs::run(client, global, c).await,
         Command::Companies(c) => companies::run(client, global, c).await,
+        #[cfg(theirstack_has = "op:technographics_v1")]
         Command::Technographics(a) => technographics::run(client, global, a).await,
         Command::Credits(c) => credits::run(client, global, c).await,
         Command::Webhooks(c) => webhooks::run(client, global, c).await,
         Command::Catalog(c) => catalog::run(client, global, c).await,
         Command::SavedSearches(c) => saved_searches::run(client, global, c).await,
         Command::CompanyLists(c) => company_lists::run(client, global, c).await,
-        Command::Sandbox(_) => unreachable_command(),
+        Command::Datasets(c) => datasets::run(client, global, c).await,
+        Command::Api(_) | Command::Sandbox(_) => unreachable_command(),
     }
 }
 

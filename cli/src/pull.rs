@@ -3,12 +3,42 @@
 
 use crate::guard::{Guarded, UNASKED_CREDIT_LIMIT, confirm_spend};
 use crate::output::{Progress, RowWriter};
-use crate::{Failure, Global, Outcome};
+use crate::{Failure, Global, Outcome, spec};
 use futures::{Stream, StreamExt};
 use serde_json::Value;
 use std::io::{self, Write};
 use std::pin::pin;
+#[allow(unused_imports)] // Each source exists only when the document has its operation.
+use theirstack::pagination::{
+    CatalogIndustries, CatalogLocations, CatalogTechnologies, CompanyListCompanies, CompanySearch,
+    JobSearch, Technographics, WebhookEvents,
+};
 use theirstack::pagination::{Cost, Page, Paginator, Source};
+
+/// The operation a paginated source pages, whose documented row fields head an empty csv.
+pub trait Documented {
+    const OPERATION: &'static str;
+}
+
+macro_rules! documented {
+    ($($source:ty => $op:literal, $cfg:literal);* $(;)?) => {$(
+        #[cfg(theirstack_has = $cfg)]
+        impl Documented for $source {
+            const OPERATION: &'static str = $op;
+        }
+    )*};
+}
+
+documented!(
+    JobSearch => "search_jobs_v1", "op:search_jobs_v1";
+    CompanySearch => "search_companies_v1", "op:search_companies_v1";
+    Technographics => "technographics_v1", "op:technographics_v1";
+    WebhookEvents => "get_webhooks_events_v0", "op:get_webhooks_events_v0";
+    CatalogLocations => "get_catalog_locations_v0", "op:get_catalog_locations_v0";
+    CatalogTechnologies => "get_catalog_technologies_v0", "op:get_catalog_technologies_v0";
+    CatalogIndustries => "get_catalog_industries_v0", "op:get_catalog_industries_v0";
+    CompanyListCompanies => "get_company_lists_companies_v0", "op:get_company_lists_companies_v0";
+);
 
 /// Applies the global caps and paging options to a paginator.
 pub fn configure<S: Source>(mut pager: Paginator<S>, global: &Global) -> Paginator<S> {
@@ -24,10 +54,11 @@ pub fn configure<S: Source>(mut pager: Paginator<S>, global: &Global) -> Paginat
     pager.look_ahead(global.look_ahead as usize)
 }
 
-/// Runs a paginated pull: credit guard, then rows to stdout as they arrive.
+/// Runs a paginated pull: credit guard, then rows to stdout as they arrive; a csv without rows
+/// is the header of the rows' documented fields.
 pub async fn pull<S>(pager: Paginator<S>, global: &Global) -> Outcome
 where
-    S: Source + Clone,
+    S: Source + Clone + Documented,
     S::Item: serde::Serialize,
     Paginator<S>: Guarded,
 {
@@ -55,7 +86,8 @@ where
         io::BufWriter::new(stdout),
         global.format,
         global.columns.clone(),
-    );
+    )
+    .documented(spec::row_fields(S::OPERATION));
     let mut progress = Progress::new(global.quiet, total.or(capped.rows));
     let check = |page: &Page<S::Item>| match &after_first_page {
         Some(pager) => {

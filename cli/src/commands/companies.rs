@@ -1,7 +1,7 @@
 //! `theirstack companies`: company search (3 credits per company) and its free count, with the
 //! filter flags and how they become a `CompanySearchFilters` body.
 
-use super::{extend, read_body};
+use super::{country_codes, extend, read_body};
 use crate::output::emit;
 use crate::pull::{configure, pull};
 use crate::{Failure, Global, Outcome};
@@ -13,18 +13,21 @@ use theirstack::types::CompanySearchFiltersInput;
 #[derive(Debug, Subcommand)]
 pub enum CompaniesCommand {
     /// Pull matching companies.
+    #[cfg(theirstack_has = "op:search_companies_v1")]
     Search(CompanyFilterArgs),
     /// Count matching companies for free (preview mode).
+    #[cfg(theirstack_has = "op:search_companies_v1")]
     Count(CompanyFilterArgs),
 }
 
 /// Company search filters.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Company filters")]
 pub struct CompanyFilterArgs {
     /// Technology slug the company uses (any of; repeatable).
     #[arg(long = "tech", value_name = "SLUG")]
     pub techs: Vec<String>,
-    /// Headquarters country, ISO 3166 alpha-2 (any of; repeatable).
+    /// Headquarters country, ISO 3166-1 alpha-2 such as US (any of; repeatable).
     #[arg(long = "country", value_name = "CODE")]
     pub countries: Vec<String>,
     /// Company domain (any of; repeatable).
@@ -63,11 +66,7 @@ impl CompanyFilterArgs {
         extend(&mut f.company_technology_slug_or, &self.techs);
         extend(
             &mut f.company_country_code_or,
-            &self
-                .countries
-                .iter()
-                .map(|c| c.to_ascii_uppercase())
-                .collect::<Vec<_>>(),
+            &country_codes(&self.countries)?,
         );
         extend(&mut f.company_domain_or, &self.domains);
         extend(&mut f.company_name_or, &self.names);
@@ -92,10 +91,12 @@ impl CompanyFilterArgs {
 
 pub async fn run(client: &Client, global: &Global, command: CompaniesCommand) -> Outcome {
     match command {
+        #[cfg(theirstack_has = "op:search_companies_v1")]
         CompaniesCommand::Search(a) => {
             let filters = a.body().map_err(Failure::Usage)?;
             pull(configure(client.company_search(filters), global), global).await
         }
+        #[cfg(theirstack_has = "op:search_companies_v1")]
         CompaniesCommand::Count(a) => {
             let filters = a.body().map_err(Failure::Usage)?;
             let count = client.count_companies(&filters).await?;

@@ -1,7 +1,7 @@
 //! `theirstack jobs`: job search (1 credit per job) and its free count, with the filter flags
 //! and how they become a `JobSearchFilters` body.
 
-use super::{extend, read_body};
+use super::{country_codes, extend, read_body};
 use crate::output::emit;
 use crate::pull::{configure, pull};
 use crate::{Failure, Global, Outcome};
@@ -13,13 +13,16 @@ use theirstack::types::{self, JobSearchFiltersInput};
 #[derive(Debug, Subcommand)]
 pub enum JobsCommand {
     /// Pull matching jobs.
+    #[cfg(theirstack_has = "op:search_jobs_v1")]
     Search(JobFilterArgs),
     /// Count matching jobs for free (preview mode).
+    #[cfg(theirstack_has = "op:search_jobs_v1")]
     Count(JobFilterArgs),
 }
 
 /// Job search filters.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Job filters")]
 pub struct JobFilterArgs {
     /// Job title words (any of; repeatable).
     #[arg(long = "title", value_name = "TEXT")]
@@ -27,7 +30,7 @@ pub struct JobFilterArgs {
     /// Exclude job titles with these words (repeatable).
     #[arg(long = "not-title", value_name = "TEXT")]
     pub not_titles: Vec<String>,
-    /// Job country, ISO 3166 alpha-2 (any of; repeatable).
+    /// Job country, ISO 3166-1 alpha-2 such as US (any of; repeatable).
     #[arg(long = "country", value_name = "CODE")]
     pub countries: Vec<String>,
     /// Posted within this many days.
@@ -65,14 +68,7 @@ impl JobFilterArgs {
         };
         extend(&mut f.job_title_or, &self.titles);
         extend(&mut f.job_title_not, &self.not_titles);
-        extend(
-            &mut f.job_country_code_or,
-            &self
-                .countries
-                .iter()
-                .map(|c| c.to_ascii_uppercase())
-                .collect::<Vec<_>>(),
-        );
+        extend(&mut f.job_country_code_or, &country_codes(&self.countries)?);
         extend(&mut f.company_domain_or, &self.company_domains);
         extend(&mut f.job_technology_slug_or, &self.techs);
         for level in &self.seniorities {
@@ -103,11 +99,13 @@ impl JobFilterArgs {
 
 pub async fn run(client: &Client, global: &Global, command: JobsCommand) -> Outcome {
     match command {
+        #[cfg(theirstack_has = "op:search_jobs_v1")]
         JobsCommand::Search(a) => {
             let filters = a.body().map_err(Failure::Usage)?;
             require_job_filter(&filters)?;
             pull(configure(client.job_search(filters), global), global).await
         }
+        #[cfg(theirstack_has = "op:search_jobs_v1")]
         JobsCommand::Count(a) => {
             let filters = a.body().map_err(Failure::Usage)?;
             require_job_filter(&filters)?;

@@ -11,6 +11,7 @@ use theirstack::types::TechDetailsFilters;
 
 /// Technographics lookup.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Lookup")]
 pub struct TechArgs {
     /// Company domain.
     #[arg(long, value_name = "DOMAIN")]

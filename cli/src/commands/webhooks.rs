@@ -15,24 +15,32 @@ use theirstack::types;
 #[derive(Debug, Subcommand)]
 pub enum WebhooksCommand {
     /// List webhooks (archived ones excluded).
+    #[cfg(theirstack_has = "op:get_webhooks_v0")]
     List,
     /// Show one webhook.
+    #[cfg(theirstack_has = "op:get_webhooks_by_id_v0")]
     Get { id: i64 },
     /// Create a webhook on a saved search.
+    #[cfg(theirstack_has = "op:post_webhooks_v0")]
     Create(WebhookFields),
     /// Replace a webhook's settings (URL and saved search are required).
+    #[cfg(theirstack_has = "op:patch_webhooks_by_id_v0")]
     Update {
         id: i64,
         #[command(flatten)]
         fields: WebhookFields,
     },
     /// Start delivering (replays events missed while disabled).
+    #[cfg(theirstack_has = "op:patch_webhooks_status_v0")]
     Enable { id: i64 },
     /// Stop delivering.
+    #[cfg(theirstack_has = "op:patch_webhooks_status_v0")]
     Disable { id: i64 },
     /// Archive a webhook for good.
+    #[cfg(theirstack_has = "op:patch_webhooks_archive_v0")]
     Archive { id: i64 },
     /// List a webhook's events.
+    #[cfg(theirstack_has = "op:get_webhooks_events_v0")]
     Events {
         id: i64,
         /// Only events with this status: IN_PROGRESS, SUCCESS, FAILED, NOT_TRIGGERED.
@@ -40,6 +48,10 @@ pub enum WebhooksCommand {
         status: Option<String>,
     },
     /// Count events: of one webhook, or per day for all.
+    #[cfg(any(
+        theirstack_has = "op:get_webhooks_events_count_v0",
+        theirstack_has = "op:get_webhooks_events_count_aggregated_v0"
+    ))]
     EventsCount {
         /// One webhook's total.
         #[arg(long)]
@@ -51,12 +63,14 @@ pub enum WebhooksCommand {
         group_by: Option<String>,
     },
     /// Deliver events again.
+    #[cfg(theirstack_has = "op:post_webhooks_events_retry_v0")]
     Retry {
         /// Event ids.
         #[arg(required = true)]
         event_ids: Vec<i64>,
     },
     /// Send a test event to a URL or an existing webhook.
+    #[cfg(theirstack_has = "op:post_webhooks_test_v0")]
     Test {
         /// Destination URL (or the webhook's).
         #[arg(long)]
@@ -115,19 +129,33 @@ pub struct WebhookFields {
 pub async fn run(client: &Client, global: &Global, command: WebhooksCommand) -> Outcome {
     use WebhooksCommand as W;
     match command {
-        W::List => emit_response(global, client.get_webhooks_v0().send().await?),
+        #[cfg(theirstack_has = "op:get_webhooks_v0")]
+        W::List => emit_response(
+            global,
+            "get_webhooks_v0",
+            client.get_webhooks_v0().send().await?,
+        ),
+        #[cfg(theirstack_has = "op:get_webhooks_by_id_v0")]
         W::Get { id } => emit_response(
             global,
+            "get_webhooks_by_id_v0",
             client.get_webhooks_by_id_v0().webhook_id(id).send().await?,
         ),
+        #[cfg(theirstack_has = "op:post_webhooks_v0")]
         W::Create(f) => {
             let body: types::WebhookCreate = webhook_body(f)?;
-            emit_response(global, client.post_webhooks_v0().body(body).send().await?)
+            emit_response(
+                global,
+                "post_webhooks_v0",
+                client.post_webhooks_v0().body(body).send().await?,
+            )
         }
+        #[cfg(theirstack_has = "op:patch_webhooks_by_id_v0")]
         W::Update { id, fields } => {
             let body: types::WebhookUpdate = webhook_body(fields)?;
             emit_response(
                 global,
+                "patch_webhooks_by_id_v0",
                 client
                     .patch_webhooks_by_id_v0()
                     .webhook_id(id)
@@ -136,11 +164,16 @@ pub async fn run(client: &Client, global: &Global, command: WebhooksCommand) -> 
                     .await?,
             )
         }
+        #[cfg(theirstack_has = "op:patch_webhooks_status_v0")]
         W::Enable { id } | W::Disable { id } => {
             let active = matches!(command, W::Enable { .. });
-            let body = types::WebhookStatusUpdate { is_active: active };
+            let body: types::WebhookStatusUpdate = types::WebhookStatusUpdate::builder()
+                .is_active(active)
+                .try_into()
+                .map_err(|e| Failure::Usage(format!("{e}")))?;
             emit_response(
                 global,
+                "patch_webhooks_status_v0",
                 client
                     .patch_webhooks_status_v0()
                     .webhook_id(id)
@@ -149,14 +182,17 @@ pub async fn run(client: &Client, global: &Global, command: WebhooksCommand) -> 
                     .await?,
             )
         }
+        #[cfg(theirstack_has = "op:patch_webhooks_archive_v0")]
         W::Archive { id } => emit_response(
             global,
+            "patch_webhooks_archive_v0",
             client
                 .patch_webhooks_archive_v0()
                 .webhook_id(id)
                 .send()
                 .await?,
         ),
+        #[cfg(theirstack_has = "op:get_webhooks_events_v0")]
         W::Events { id, status } => {
             let mut pager = configure(client.webhook_events(id), global);
             if let Some(status) = status {
@@ -171,14 +207,17 @@ pub async fn run(client: &Client, global: &Global, command: WebhooksCommand) -> 
             }
             pull(pager, global).await
         }
+        #[cfg(theirstack_has = "op:get_webhooks_events_count_v0")]
         W::EventsCount { id: Some(id), .. } => emit_response(
             global,
+            "get_webhooks_events_count_v0",
             client
                 .get_webhooks_events_count_v0()
                 .webhook_id(id)
                 .send()
                 .await?,
         ),
+        #[cfg(theirstack_has = "op:get_webhooks_events_count_aggregated_v0")]
         W::EventsCount {
             id: None,
             period,
@@ -197,14 +236,21 @@ pub async fn run(client: &Client, global: &Global, command: WebhooksCommand) -> 
             if let Some(group) = group_by {
                 call = call.group_by(types::WebhookGroupBy::from(group.as_str()));
             }
-            emit_response(global, call.send().await?)
-        }
-        W::Retry { event_ids } => {
-            let body = types::WebhookEventRetryRequest {
-                webhook_event_ids: event_ids,
-            };
             emit_response(
                 global,
+                "get_webhooks_events_count_aggregated_v0",
+                call.send().await?,
+            )
+        }
+        #[cfg(theirstack_has = "op:post_webhooks_events_retry_v0")]
+        W::Retry { event_ids } => {
+            let body: types::WebhookEventRetryRequest = types::WebhookEventRetryRequest::builder()
+                .webhook_event_ids(event_ids)
+                .try_into()
+                .map_err(|e| Failure::Usage(format!("{e}")))?;
+            emit_response(
+                global,
+                "post_webhooks_events_retry_v0",
                 client
                     .post_webhooks_events_retry_v0()
                     .body(body)
@@ -212,6 +258,7 @@ pub async fn run(client: &Client, global: &Global, command: WebhooksCommand) -> 
                     .await?,
             )
         }
+        #[cfg(theirstack_has = "op:post_webhooks_test_v0")]
         W::Test {
             url,
             event_type,
@@ -234,9 +281,24 @@ pub async fn run(client: &Client, global: &Global, command: WebhooksCommand) -> 
             let body: types::WebhookTest = typed_body(Value::Object(body))?;
             emit_response(
                 global,
+                "post_webhooks_test_v0",
                 client.post_webhooks_test_v0().body(body).send().await?,
             )
         }
+        // A document with only one of the two counts: the other way of asking is refused.
+        #[cfg(all(
+            any(
+                theirstack_has = "op:get_webhooks_events_count_v0",
+                theirstack_has = "op:get_webhooks_events_count_aggregated_v0"
+            ),
+            not(all(
+                theirstack_has = "op:get_webhooks_events_count_v0",
+                theirstack_has = "op:get_webhooks_events_count_aggregated_v0"
+            ))
+        ))]
+        W::EventsCount { .. } => Err(Failure::Usage(
+            "the API document this CLI was built from cannot count events that way (try with or without --id)".into(),
+        )),
         W::Verify { .. } => unreachable_command(),
     }
 }
