@@ -6,11 +6,8 @@
 
 use crate::{Failure, Outcome};
 use std::io::{self, BufRead, IsTerminal, Write};
-#[allow(unused_imports)] // Each source exists only when the document has its operation.
-use theirstack::pagination::{
-    CatalogIndustries, CatalogLocations, CatalogTechnologies, CompanyListCompanies, CompanySearch,
-    Estimate, JobSearch, Paginator, Technographics, WebhookEvents,
-};
+// Each source exists only when the document has its operation: named by path, under its cfg.
+use theirstack::pagination::{Estimate, Paginator};
 
 /// Credits a pull may spend without asking.
 pub const UNASKED_CREDIT_LIMIT: u64 = 1_000;
@@ -25,9 +22,9 @@ pub trait Guarded {
 
 /// Searches: the free count tells how many rows match.
 macro_rules! guarded_by_count {
-    ($($source:ty => $op:literal),*) => {$(
+    ($($source:ident => $op:literal),*) => {$(
         #[cfg(theirstack_has = $op)]
-        impl Guarded for Paginator<$source> {
+        impl Guarded for Paginator<theirstack::pagination::$source> {
             async fn estimate_spend(&self) -> theirstack::Result<Option<Estimate>> {
                 self.estimate().await.map(Some)
             }
@@ -38,7 +35,7 @@ macro_rules! guarded_by_count {
 guarded_by_count!(JobSearch => "op:search_jobs_v1", CompanySearch => "op:search_companies_v1");
 
 #[cfg(theirstack_has = "op:technographics_v1")]
-impl Guarded for Paginator<Technographics> {
+impl Guarded for Paginator<theirstack::pagination::Technographics> {
     async fn estimate_spend(&self) -> theirstack::Result<Option<Estimate>> {
         Ok(None)
     }
@@ -46,9 +43,9 @@ impl Guarded for Paginator<Technographics> {
 
 /// Free list endpoints: the guard never asks, so the caps are the estimate.
 macro_rules! guarded_by_caps {
-    ($($source:ty => $op:literal),*) => {$(
+    ($($source:ident => $op:literal),*) => {$(
         #[cfg(theirstack_has = $op)]
-        impl Guarded for Paginator<$source> {
+        impl Guarded for Paginator<theirstack::pagination::$source> {
             async fn estimate_spend(&self) -> theirstack::Result<Option<Estimate>> {
                 Ok(Some(self.estimate_from(None)))
             }

@@ -268,6 +268,10 @@ async fn dispatch(client: &Client, global: &Global, command: Command) -> Outcome
         Command::Catalog(c) => catalog::run(client, global, c).await,
         Command::SavedSearches(c) => saved_searches::run(client, global, c).await,
         Command::CompanyLists(c) => company_lists::run(client, global, c).await,
+        #[cfg(any(
+            theirstack_has = "op:get_datasets_v1",
+            theirstack_has = "op:post_datasets_credentials_v1"
+        ))]
         Command::Datasets(c) => datasets::run(client, global, c).await,
         Command::Api(_) | Command::Sandbox(_) => unreachable_command(),
     }

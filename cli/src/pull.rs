@@ -8,11 +8,6 @@ use futures::{Stream, StreamExt};
 use serde_json::Value;
 use std::io::{self, Write};
 use std::pin::pin;
-#[allow(unused_imports)] // Each source exists only when the document has its operation.
-use theirstack::pagination::{
-    CatalogIndustries, CatalogLocations, CatalogTechnologies, CompanyListCompanies, CompanySearch,
-    JobSearch, Technographics, WebhookEvents,
-};
 use theirstack::pagination::{Cost, Page, Paginator, Source};
 
 /// The operation a paginated source pages, whose documented row fields head an empty csv.
@@ -21,9 +16,10 @@ pub trait Documented {
 }
 
 macro_rules! documented {
-    ($($source:ty => $op:literal, $cfg:literal);* $(;)?) => {$(
+    ($($source:ident => $op:literal, $cfg:literal);* $(;)?) => {$(
+        // Each source exists only when the document has its operation.
         #[cfg(theirstack_has = $cfg)]
-        impl Documented for $source {
+        impl Documented for theirstack::pagination::$source {
             const OPERATION: &'static str = $op;
         }
     )*};

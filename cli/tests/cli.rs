@@ -110,6 +110,10 @@ fn counts_are_free() {
 }
 
 #[test]
+#[cfg(all(
+    theirstack_has = "op:search_companies_v1",
+    theirstack_has = "op:technographics_v1",
+))]
 fn company_search_and_technographics() {
     let s = default_sandbox();
     let companies = ok_json(cli(&s).args(["companies", "search", "--max-results", "3"]));
@@ -183,6 +187,19 @@ fn receiver() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
 }
 
 #[test]
+#[cfg(all(
+    theirstack_has = "op:post_webhooks_v0",
+    theirstack_has = "op:get_webhooks_by_id_v0",
+    theirstack_has = "op:get_webhooks_v0",
+    theirstack_has = "op:patch_webhooks_by_id_v0",
+    theirstack_has = "op:patch_webhooks_status_v0",
+    theirstack_has = "op:get_webhooks_events_v0",
+    theirstack_has = "op:get_webhooks_events_count_v0",
+    theirstack_has = "op:get_webhooks_events_count_aggregated_v0",
+    theirstack_has = "op:post_webhooks_events_retry_v0",
+    theirstack_has = "op:post_webhooks_test_v0",
+    theirstack_has = "op:patch_webhooks_archive_v0",
+))]
 fn every_webhook_subcommand() {
     let s = sandbox(SandboxConfig::default().webhook_events(12));
     let (url, hits) = receiver();
@@ -470,6 +487,19 @@ fn mock_server() -> httpmock::MockServer {
 }
 
 #[test]
+#[cfg(all(
+    theirstack_has = "op:get_catalog_technologies_v0",
+    theirstack_has = "op:get_catalog_industries_v0",
+    theirstack_has = "op:get_catalog_locations_v0",
+    theirstack_has = "op:get_company_lists_v0",
+    theirstack_has = "op:get_company_lists_by_id_v0",
+    theirstack_has = "op:post_company_lists_v0",
+    theirstack_has = "op:get_company_lists_companies_v0",
+    theirstack_has = "op:list_categories_v1",
+    theirstack_has = "op:list_subcategories_v1",
+    theirstack_has = "op:get_catalog_jobs_companies_per_job_country_code_v0",
+    theirstack_has = "op:get_catalog_companies_per_company_country_code_v0",
+))]
 fn catalog_and_company_lists_from_the_command_line() {
     let server = mock_server();
     let cli = || {
@@ -637,6 +667,10 @@ fn the_credit_guard_asks_on_a_terminal() {
 }
 
 #[test]
+#[cfg(all(
+    theirstack_has = "op:search_companies_v1",
+    theirstack_has = "op:technographics_v1",
+))]
 fn technographics_without_a_terminal_prints_the_company_and_spends_one_lookup() {
     let s = default_sandbox();
     let company = ok_json(cli(&s).args(["companies", "search", "--max-results", "1"]));
@@ -675,6 +709,7 @@ fn technographics_without_a_terminal_prints_the_company_and_spends_one_lookup() 
 }
 
 #[test]
+#[cfg(theirstack_has = "op:technographics_v1")]
 fn a_lookup_whose_first_page_tells_a_large_total_stops_after_that_page() {
     let server = httpmock::MockServer::start();
     let fixture = fixture("technographics.json");

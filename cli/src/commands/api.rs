@@ -1,11 +1,6 @@
 //! `theirstack api <operation-id>`: any operation of the document the crate was built from,
-//! operations added later included, with path and query parameters from `--param` and a JSON
-//! body from `--body`, sent through the library client's own request hooks.
-//!
-//! Rule: everything is checked against the document before a request leaves (the operation,
-//! each parameter's name, place and type, required parameters, the body's keys); the request
-//! then goes through the same hooks as every typed call (key, pacing, retries, error bodies), and
-//! its errors and output formats are those of every other command.
+//! checked against the document before it is sent (parameters, their place and type, the body),
+//! then sent through the library client's own request hooks (key, pacing, retries, errors).
 
 use super::{read_body, read_json};
 use crate::guard::{UNASKED_CREDIT_LIMIT, confirm_credits};

@@ -9,10 +9,15 @@ pub mod catalog;
 pub mod companies;
 pub mod company_lists;
 pub mod credits;
+#[cfg(any(
+    theirstack_has = "op:get_datasets_v1",
+    theirstack_has = "op:post_datasets_credentials_v1"
+))]
 pub mod datasets;
 pub mod jobs;
 pub mod sandbox;
 pub mod saved_searches;
+#[cfg(theirstack_has = "op:technographics_v1")]
 pub mod technographics;
 pub mod webhooks;
 
@@ -50,6 +55,10 @@ pub enum Command {
     CompanyLists(company_lists::CompanyListsCommand),
     /// Bulk datasets and credentials to download them.
     #[command(subcommand)]
+    #[cfg(any(
+        theirstack_has = "op:get_datasets_v1",
+        theirstack_has = "op:post_datasets_credentials_v1"
+    ))]
     Datasets(datasets::DatasetsCommand),
     /// Call any operation of the API document by its operationId (list them with no argument).
     Api(api::ApiArgs),
