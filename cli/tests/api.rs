@@ -205,7 +205,7 @@ fn a_post_sends_the_body_as_given_with_the_bearer_key() {
 
 #[test]
 #[cfg(theirstack_has = "op:search_jobs_v1")]
-fn requests_are_paced_and_retried_by_the_library() {
+fn still_rate_limited_after_the_librarys_retries_exits_5() {
     // One search a day: the first passes, the second is still limited after the retries.
     let s = sandbox(
         SandboxConfig::default().rate_limits(vec![RateLimitWindow::new(
