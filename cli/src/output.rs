@@ -1,19 +1,34 @@
-//! Writing rows to stdout and progress to stderr.
+//! Writing rows to stdout and progress to stderr: the output formats, the row writer, single
+//! values (`emit`), and the progress bar.
 //!
 //! Rule: rows are written as they arrive (ndjson and csv lines are flushed per page; a json
 //! array is opened first and closed even when the pull stops on an error, so stdout always holds
 //! valid output); progress goes to stderr only when stderr is a terminal and `--quiet` is off.
 
-use crate::args::Format;
+use crate::{Global, Outcome, spec};
+use clap::ValueEnum;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::Value;
 use std::io::{self, IsTerminal, Write};
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// One JSON array (or object).
+    Json,
+    /// One JSON object per line, written as rows arrive.
+    Ndjson,
+    /// A header and one line per row; nested values as JSON text.
+    Csv,
+}
 
 /// Writes rows in the chosen format.
 pub struct RowWriter<W: Write> {
     out: W,
     format: Format,
     columns: Vec<String>,
+    /// The csv header when no row arrives and no `--columns` were given.
+    documented: Vec<String>,
     rows: u64,
     open: bool,
 }
@@ -24,14 +39,23 @@ impl<W: Write> RowWriter<W> {
             out,
             format,
             columns,
+            documented: Vec::new(),
             rows: 0,
             open: false,
         }
     }
 
+    /// The row type's documented fields: the csv header of a result without rows.
+    pub fn documented(mut self, fields: Vec<String>) -> Self {
+        self.documented = fields;
+        self
+    }
+
     /// Writes one page of rows and flushes.
     pub fn write_page(&mut self, rows: &[Value]) -> io::Result<()> {
-        if !self.open {
+        // A csv header waits for the first row, whose fields it may name.
+        let header_waits = self.format == Format::Csv && self.columns.is_empty() && rows.is_empty();
+        if !self.open && !header_waits {
             self.start(rows)?;
         }
         for row in rows {
@@ -47,7 +71,15 @@ impl<W: Write> RowWriter<W> {
             Format::Ndjson => Ok(()),
             Format::Csv => {
                 if self.columns.is_empty() {
-                    self.columns = columns_of(first_page);
+                    self.columns = if first_page.is_empty() {
+                        self.documented.clone()
+                    } else {
+                        columns_of(first_page)
+                    };
+                }
+                if self.columns.is_empty() {
+                    // Nothing to name: no header rather than an empty one (`""`).
+                    return Ok(());
                 }
                 let header = self.columns.clone();
                 self.write_csv_record(&header)
@@ -86,7 +118,7 @@ impl<W: Write> RowWriter<W> {
         self.out.write_all(&line)
     }
 
-    /// Closes the output (the json array, or an empty csv header).
+    /// Closes the output (the json array, or the csv header of a result without rows).
     pub fn finish(mut self) -> io::Result<u64> {
         if !self.open {
             self.start(&[])?;
@@ -100,11 +132,13 @@ impl<W: Write> RowWriter<W> {
     }
 }
 
-/// Writes one value: as it is for json; as rows for ndjson and csv.
+/// Writes one value: as it is for json; as rows for ndjson and csv, with the `documented`
+/// fields as the csv header when there is no row.
 pub fn write_value(
     out: impl Write,
     format: Format,
     columns: Vec<String>,
+    documented: Vec<String>,
     value: &Value,
 ) -> io::Result<()> {
     if format == Format::Json {
@@ -122,9 +156,58 @@ pub fn write_value(
         },
         _ => std::slice::from_ref(value),
     };
-    let mut writer = RowWriter::new(out, format, columns);
+    let mut writer = RowWriter::new(out, format, columns).documented(documented);
     writer.write_page(rows)?;
     writer.finish().map(|_| ())
+}
+
+/// Prints one value to stdout in the global format.
+pub fn emit(global: &Global, value: &Value) -> Outcome {
+    emit_rows(global, None, value)
+}
+
+/// Prints what operation `operation_id` answered in the global format; in csv, a result
+/// without rows still has the header of the rows' documented fields.
+pub fn emit_rows(global: &Global, operation_id: Option<&str>, value: &Value) -> Outcome {
+    let documented = operation_id.map(spec::row_fields).unwrap_or_default();
+    write_value(
+        io::stdout().lock(),
+        global.format,
+        global.columns.clone(),
+        documented,
+        value,
+    )?;
+    Ok(())
+}
+
+/// Prints an operation's response body to stdout in the global format.
+pub fn emit_response<T: serde::Serialize>(
+    global: &Global,
+    operation_id: &str,
+    response: theirstack::ResponseValue<T>,
+) -> Outcome {
+    let value = serde_json::to_value(response.into_inner()).map_err(io::Error::other)?;
+    emit_rows(global, Some(operation_id), &value)
+}
+
+/// Prints the answer of an operation whose success body the document leaves unspecified (a
+/// delete, a bulk add): a success with an empty body prints nothing, rather than failing to
+/// decode.
+pub fn emit_unspecified(
+    global: &Global,
+    operation_id: &str,
+    result: Result<theirstack::ResponseValue<Value>, theirstack::OperationError>,
+) -> Outcome {
+    match result {
+        Ok(response) => emit_response(global, operation_id, response),
+        Err(e) => {
+            let e = theirstack::Error::from(e);
+            let empty_success = e.kind() == theirstack::ErrorKind::Decode
+                && e.status().is_none_or(|s| s.is_success())
+                && e.body_excerpt().is_some_and(|b| b.trim().is_empty());
+            if empty_success { Ok(()) } else { Err(e.into()) }
+        }
+    }
 }
 
 /// Columns for csv: the top-level keys of the first rows, `id` first, the rest sorted.
@@ -255,11 +338,52 @@ mod tests {
     fn envelopes_are_printed_as_their_data_rows_except_in_json() {
         let value = json!({"data": [{"id": 1}, {"id": 2}], "metadata": {"total_results": 2}});
         let mut csv = Vec::new();
-        write_value(&mut csv, Format::Csv, vec![], &value).unwrap();
+        write_value(&mut csv, Format::Csv, vec![], vec![], &value).unwrap();
         assert_eq!(String::from_utf8(csv).unwrap(), "id\n1\n2\n");
         let mut json = Vec::new();
-        write_value(&mut json, Format::Json, vec![], &value).unwrap();
+        write_value(&mut json, Format::Json, vec![], vec![], &value).unwrap();
         assert_eq!(serde_json::from_slice::<Value>(&json).unwrap(), value);
+    }
+
+    #[test]
+    fn csv_without_rows_is_the_header_of_the_given_or_documented_columns() {
+        let render_empty = |columns: &[&str], documented: &[&str], pages: &[Vec<Value>]| {
+            let mut buf = Vec::new();
+            let mut writer = RowWriter::new(
+                &mut buf,
+                Format::Csv,
+                columns.iter().map(|s| s.to_string()).collect(),
+            )
+            .documented(documented.iter().map(|s| s.to_string()).collect());
+            for page in pages {
+                writer.write_page(page).unwrap();
+            }
+            writer.finish().unwrap();
+            String::from_utf8(buf).unwrap()
+        };
+        assert_eq!(render_empty(&["b", "a"], &["id", "x"], &[vec![]]), "b,a\n");
+        assert_eq!(render_empty(&[], &["id", "x"], &[vec![], vec![]]), "id,x\n");
+        assert_eq!(
+            render_empty(&[], &[], &[]),
+            "",
+            "nothing to name: no `\"\"` line"
+        );
+        // An empty first page does not fix the header: the first row's fields do.
+        assert_eq!(
+            render_empty(&[], &["id", "x"], &[vec![], vec![json!({"id": 1, "y": 2})]]),
+            "id,y\n1,2\n"
+        );
+        let mut out = Vec::new();
+        let value = json!({"data": [], "metadata": {"total_results": 0}});
+        write_value(
+            &mut out,
+            Format::Csv,
+            vec![],
+            vec!["id".into(), "name".into()],
+            &value,
+        )
+        .unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "id,name\n");
     }
 
     #[test]
