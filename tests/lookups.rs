@@ -81,3 +81,40 @@ async fn every_company_gets_its_result_and_a_failure_stops_nothing() {
         "the paid tier's per-second quota"
     );
 }
+
+#[cfg(theirstack_has = "op:buying_intents_v1")]
+#[tokio::test]
+async fn buying_intents_page_by_offset_and_are_priced_per_lookup() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/v1/companies/buying_intents")
+                .header("authorization", support::bearer())
+                .json_body(json!({
+                    "company_domain": "acme.example",
+                    "offset": 0,
+                    "limit": 500,
+                    "include_total_results": false
+                }));
+            then.status(200)
+                .json_body(support::fixture("inferred/buying-intents.json"));
+        })
+        .await;
+    let client = support::client(&server);
+    let company: CompanyRef = "acme.example".parse().unwrap();
+    let results: Vec<_> = client
+        .lookups::<theirstack::pagination::BuyingIntents>([company], 1)
+        .collect()
+        .await;
+    mock.assert_async().await;
+    let rows = results[0].rows.as_ref().unwrap();
+    assert_eq!(rows.len(), 3, "a row without a topic is kept too");
+    assert_eq!(results[0].credits, 3);
+    let topics: Vec<_> = rows
+        .iter()
+        .filter_map(|r| r.technology.as_ref().map(|t| t.slug.as_str()))
+        .collect();
+    assert_eq!(topics.len(), 2);
+    assert_eq!(topics[0], "cloud-cost-optimization");
+}

@@ -1,5 +1,6 @@
 //! One-company lookups, priced per request that returns rows whatever the number of rows:
-//! technographics, with its entry point on [`Client`]; [`Client::lookups`] does many at once.
+//! technographics and buying intents, with their entry points on [`Client`];
+//! [`Client::lookups`] does many at once.
 
 use super::bulk::Lookup;
 use super::paginator::Paginator;
@@ -11,9 +12,14 @@ use crate::pricing::{CREDITS_PER_LOOKUP, Cost};
 use crate::types;
 use std::future::Future;
 
-/// Defines one lookup source over `TechDetailsFilters`.
+/// Defines one lookup source over `TechDetailsFilters`: its row type, how a response splits into
+/// rows and metadata, and a row's identity.
 macro_rules! lookup_source {
-    ($(#[$doc:meta])* $name:ident, $op:literal, $send:ident, $entry:ident) => {
+    (
+        $(#[$doc:meta])* $name:ident, $op:literal, $send:ident, $entry:ident, $item:ty,
+        rows |$response:ident| $rows:expr,
+        key |$row:ident| $key:expr
+    ) => {
         $(#[$doc])*
         #[derive(Debug, Clone)]
         #[cfg(theirstack_has = $op)]
@@ -25,7 +31,7 @@ macro_rules! lookup_source {
 
         #[cfg(theirstack_has = $op)]
         impl Source for $name {
-            type Item = types::KeywordFound;
+            type Item = $item;
             const OPERATION: &'static str = stringify!($send);
             const MAX_PAGE_SIZE: u64 = SEARCH_MAX_PAGE_SIZE;
             const PAGING: Paging = Paging::Offset;
@@ -51,12 +57,12 @@ macro_rules! lookup_source {
                 body.include_total_results = Some(request.include_total);
                 async move {
                     let response = client.$send().body(body).send().await?;
-                    Ok(RawPage::of(response, |r| (r.data, Some(r.metadata))))
+                    Ok(RawPage::of(response, |$response| $rows))
                 }
             }
 
-            fn key(item: &Self::Item) -> RowKey {
-                RowKey::Str(item.technology.slug.clone())
+            fn key($row: &Self::Item) -> RowKey {
+                $key
             }
         }
 
@@ -83,5 +89,26 @@ lookup_source!(
     Technographics,
     "op:technographics_v1",
     technographics_v1,
-    technographics
+    technographics,
+    types::KeywordFound,
+    rows |response| (response.data, Some(response.metadata)),
+    key |row| RowKey::Str(row.technology.slug.clone())
+);
+
+lookup_source!(
+    /// The buying-intent topics of one company (`POST /v1/companies/buying_intents`,
+    /// `buying_intents_v1`), 3 credits per lookup that returns rows. Its response is modelled on
+    /// technographics' (TheirStack has not published it), so every field of a row is optional.
+    /// Paged by [`Client::buying_intents`].
+    BuyingIntents,
+    "op:buying_intents_v1",
+    buying_intents_v1,
+    buying_intents,
+    types::TopicFound,
+    rows |response| (response.data, response.metadata),
+    // A row without a topic is told apart by all its fields.
+    key |row| match &row.technology {
+        Some(topic) => RowKey::Str(topic.slug.clone()),
+        None => RowKey::Str(serde_json::to_string(row).unwrap_or_default()),
+    }
 );

@@ -23,9 +23,10 @@
 //! | [`Client::job_search`] | `search_jobs_v1` | 1 credit per job; free in preview |
 //! | [`Client::company_search`] | `search_companies_v1` | 3 credits per company; free in preview |
 //! | [`Client::technographics`] | `technographics_v1` | 3 credits per lookup that returns rows |
+//! | [`Client::buying_intents`] | `buying_intents_v1` | 3 credits per lookup that returns rows |
 //! | [`Client::webhook_events`] | `get_webhooks_events_v0` | free |
 //! | [`Client::catalog_locations`] | `get_catalog_locations_v0` | free |
-//! | [`Client::catalog_technologies`] | `get_catalog_technologies_v0` | free |
+//! | [`Client::catalog_technologies`] | `get_catalog_technologies_v0` (deprecated) | free |
 //! | [`Client::catalog_industries`] | `get_catalog_industries_v0` | free |
 //! | [`Client::company_list_companies`] | `get_company_lists_companies_v0` | free |
 //!
