@@ -611,34 +611,49 @@ fn a_malformed_date_time_is_an_error_naming_the_field() {
 // ---------------------------------------------------------------------------------------------
 // Nullability
 
-/// Fields the document lists as required and allows to be null: (schema, field).
+/// Fields the document lists as required and allows to be null, on schemas responses carry:
+/// (schema, field). The client decodes them given as null and left out alike.
 const REQUIRED_NULLABLE: &[(&str, &str)] = &[
     ("GeonameCatalogResponse", "country_name"),
     ("JobLocation-Output", "country_name"),
 ];
 
+/// Whether an OpenAPI 3.1 schema admits `null`.
+fn admits_null(schema: &Value) -> bool {
+    schema["type"] == json!("null")
+        || schema["type"]
+            .as_array()
+            .is_some_and(|types| types.contains(&json!("null")))
+        || ["anyOf", "oneOf"]
+            .iter()
+            .any(|k| schema[*k].as_array().into_iter().flatten().any(admits_null))
+}
+
 #[test]
 fn required_nullable_fields_are_the_ones_tested_here() {
-    let doc = document();
-    let mut found = BTreeSet::new();
-    for (name, schema) in doc["components"]["schemas"].as_object().expect("schemas") {
+    // In the document as written, on every schema...
+    let source = theirstack::document::parsed();
+    let converted = document();
+    let mut relaxed = BTreeSet::new();
+    for (name, schema) in source["components"]["schemas"]
+        .as_object()
+        .expect("schemas")
+    {
         for field in schema["required"]
             .as_array()
             .into_iter()
             .flatten()
             .filter_map(Value::as_str)
         {
-            let property = &schema["properties"][field];
-            let nullable = property["nullable"] == json!(true)
-                || ["allOf", "anyOf", "oneOf"].iter().any(|k| {
-                    property[*k]
-                        .as_array()
-                        .into_iter()
-                        .flatten()
-                        .any(|s| s["nullable"] == json!(true))
-                });
-            if nullable {
-                found.insert((name.clone(), field.to_string()));
+            if !admits_null(&schema["properties"][field]) {
+                continue;
+            }
+            // ...those the client no longer requires are the ones responses may leave out.
+            let still_required = converted["components"]["schemas"][name]["required"]
+                .as_array()
+                .is_some_and(|r| r.contains(&json!(field)));
+            if !still_required {
+                relaxed.insert((name.clone(), field.to_string()));
             }
         }
     }
@@ -647,9 +662,27 @@ fn required_nullable_fields_are_the_ones_tested_here() {
         .map(|(s, f)| (s.to_string(), f.to_string()))
         .collect();
     assert_eq!(
-        found, listed,
-        "a required nullable field needs a null-decoding test here"
+        relaxed, listed,
+        "a required nullable field of a response needs a decoding test here"
     );
+}
+
+#[test]
+fn required_nullable_fields_left_out_decode_as_none() {
+    let mut jobs = response("job-search.json");
+    jobs["data"][0]["locations"][0]
+        .as_object_mut()
+        .expect("a location")
+        .remove("country_name");
+    let jobs: types::JobSearchResponse = decode(jobs);
+    assert_eq!(jobs.data[0].locations[0].country_name, None);
+    let mut locations = response("catalog-locations.json");
+    locations[0]
+        .as_object_mut()
+        .expect("a location")
+        .remove("country_name");
+    let locations: Vec<types::GeonameCatalogResponse> = decode(locations);
+    assert_eq!(locations[0].country_name, None);
 }
 
 #[test]

@@ -560,7 +560,9 @@ async fn technographics_pages_by_offset_and_7_credits_allow_two_lookups_of_3() {
 
 use httpmock::Method::GET;
 use httpmock::{HttpMockRequest, Mock, MockServer};
-use theirstack::pagination::{CatalogIndustries, CatalogLocations, CatalogTechnologies};
+#[cfg(theirstack_has = "op:get_catalog_technologies_v0")]
+use theirstack::pagination::CatalogTechnologies;
+use theirstack::pagination::{CatalogIndustries, CatalogLocations};
 
 /// Matches a query equal to `expected` as a whole: no parameter more, none less.
 fn query_is(
@@ -645,6 +647,7 @@ async fn catalog_locations_send_offset_and_limit_without_page_and_stop_on_a_shor
     assert_eq!(strays.calls_async().await, 0, "no other query was sent");
 }
 
+#[cfg(theirstack_has = "op:get_catalog_technologies_v0")]
 #[tokio::test]
 async fn catalog_technologies_send_page_and_limit_without_offset_and_stop_at_the_cap() {
     let server = MockServer::start_async().await;
@@ -672,6 +675,7 @@ async fn catalog_technologies_send_page_and_limit_without_offset_and_stop_at_the
     assert_eq!(strays.calls_async().await, 0, "no other query was sent");
 }
 
+#[cfg(theirstack_has = "op:get_catalog_technologies_v0")]
 #[tokio::test]
 async fn catalog_technologies_reach_an_unaligned_cap_with_smaller_pages_not_extra_rows() {
     let server = MockServer::start_async().await;

@@ -15,7 +15,7 @@
 //! - `keywords.rs`: titles, examples, `const`, exclusive bounds, type arrays, `prefixItems`;
 //! - `unions.rs`: `null` handling, `anyOf`/`oneOf` unions, `$ref` siblings;
 //! - `operations.rs`: operationIds, parameters, media types, one success body, error bodies;
-//! - `objects.rs`: closed objects, request defaults, ambiguous unions;
+//! - `objects.rs`: closed objects, request defaults, ambiguous unions, required nullable fields;
 //! - `enums.rs`: inline enum hoisting;
 //! - `names.rs`: `PascalCase` names and JSON pointer escaping.
 //!
@@ -133,6 +133,7 @@ pub fn convert(doc: &Value) -> Result<Value> {
     operations::convert_operations(root)?;
     objects::open_response_objects(root);
     objects::untype_ambiguous_unions(root);
+    objects::relax_required_nullable(root);
     objects::drop_request_defaults(root);
     enums::hoist_inline_enums(root);
     Ok(out)

@@ -156,6 +156,71 @@ pub(super) fn drop_request_defaults(root: &mut Map<String, Value>) {
     }
 }
 
+/// Rule "required nullable": a property a response may carry that is required but nullable is
+/// no longer required, so a body that leaves it out decodes (as `None`) instead of failing: a
+/// field TheirStack adds as required-and-nullable is absent from older servers, recorded
+/// payloads and webhook deliveries, and absent means the same as null. Request-only schemas
+/// keep their `required` (a request still sends the field), and so do members of unions, whose
+/// required fields tell them apart.
+pub(super) fn relax_required_nullable(root: &mut Map<String, Value>) {
+    let request_only = request_only_schemas(root);
+    let Some(schemas) = root
+        .get_mut("components")
+        .and_then(|c| c.get_mut("schemas"))
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    let mut union_members = BTreeSet::new();
+    fn members(value: &Value, out: &mut BTreeSet<String>) {
+        match value {
+            Value::Object(obj) => {
+                for (key, sub) in obj {
+                    if key == "oneOf"
+                        && let Some(list) = sub.as_array()
+                    {
+                        out.extend(list.iter().filter_map(|m| {
+                            m.get("$ref")?
+                                .as_str()?
+                                .strip_prefix("#/components/schemas/")
+                                .map(String::from)
+                        }));
+                    }
+                    members(sub, out);
+                }
+            }
+            Value::Array(list) => list.iter().for_each(|v| members(v, out)),
+            _ => {}
+        }
+    }
+    members(&Value::Object(schemas.clone()), &mut union_members);
+    for (name, schema) in schemas.iter_mut() {
+        if request_only.contains(name) || union_members.contains(name) {
+            continue;
+        }
+        let Some(obj) = schema.as_object_mut() else {
+            continue;
+        };
+        let nullable: BTreeSet<String> = obj
+            .get("properties")
+            .and_then(Value::as_object)
+            .map(|props| {
+                props
+                    .iter()
+                    .filter(|(_, p)| p.get("nullable") == Some(&json!(true)))
+                    .map(|(k, _)| k.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        if let Some(Value::Array(required)) = obj.get_mut("required") {
+            required.retain(|r| r.as_str().is_none_or(|r| !nullable.contains(r)));
+            if required.is_empty() {
+                obj.remove("required");
+            }
+        }
+    }
+}
+
 /// Calls `f` on every schema object of the document (components, parameters, bodies,
 /// responses), depth first.
 fn visit_schemas_mut(root: &mut Map<String, Value>, f: &mut dyn FnMut(&mut Map<String, Value>)) {
@@ -373,5 +438,45 @@ mod tests {
         let roots = [json!({"schema": {"$ref": "#/components/schemas/A"}})];
         let names = reachable(&roots, schemas.as_object().unwrap());
         assert_eq!(names.into_iter().collect::<Vec<_>>(), ["A", "B", "C/D"]);
+    }
+
+    #[test]
+    fn required_nullable_fields_of_responses_may_be_absent() {
+        let doc = json!({
+            "openapi": "3.1.0",
+            "info": { "title": "t", "version": "1" },
+            "paths": {"/x": {"post": {
+                "operationId": "x",
+                "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Req"}}}},
+                "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Job"}}}}}
+            }}},
+            "components": {"schemas": {
+                "Req": {"type": "object", "required": ["note"], "properties": {"note": {"type": ["string", "null"]}}},
+                "Job": {"type": "object", "required": ["id", "closed_at"], "properties": {
+                    "id": {"type": "integer"},
+                    "closed_at": {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "null"}]},
+                    "kind": {"oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}]}
+                }},
+                "A": {"type": "object", "required": ["a"], "properties": {"a": {"type": ["string", "null"]}}},
+                "B": {"type": "object", "required": ["b"], "properties": {"b": {"type": "integer"}}}
+            }}
+        });
+        let out = convert(&doc).unwrap();
+        let schemas = &out["components"]["schemas"];
+        assert_eq!(
+            schemas["Job"]["required"],
+            json!(["id"]),
+            "closed_at may be absent"
+        );
+        assert_eq!(
+            schemas["Req"]["required"],
+            json!(["note"]),
+            "a request still sends it"
+        );
+        assert_eq!(
+            schemas["A"]["required"],
+            json!(["a"]),
+            "a union member keeps what tells it apart"
+        );
     }
 }

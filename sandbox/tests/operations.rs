@@ -475,49 +475,9 @@ async fn catalogs_answer_from_the_data() -> TestResult {
         [Some("Banking".to_string())]
     );
 
-    // Technologies: counts agree with the company search.
-    let techs = client
-        .get_catalog_technologies_v0()
-        .slugs(vec!["python".to_string(), "rust".to_string()])
-        .send()
-        .await?
-        .into_inner();
-    assert_eq!(techs.len(), 2);
-    let python = techs.iter().find(|t| t.slug == "python").expect("python");
-    let mut f = types::CompanySearchFiltersInput::default();
-    f.company_technology_slug_or = vec!["python".to_string()];
-    f.include_total_results = Some(true);
-    f.blur_company_data = Some(true);
-    f.limit = std::num::NonZeroU64::new(1);
-    let total = client
-        .search_companies_v1()
-        .body(f)
-        .send()
-        .await?
-        .into_inner()
-        .metadata
-        .total_results;
-    assert_eq!(python.companies, total);
-    let databases = client
-        .get_catalog_technologies_v0()
-        .category_slug("databases")
-        .send()
-        .await?
-        .into_inner();
-    assert_eq!(databases.len(), 4);
-    let second_page = client
-        .get_catalog_technologies_v0()
-        .page(1_u64)
-        .limit(std::num::NonZeroU64::new(50).expect("50"))
-        .send()
-        .await?
-        .into_inner();
-    assert_eq!(second_page.len(), 4, "54 technologies, 50 a page");
-    let all = client
-        .catalog_technologies(Default::default())
-        .collect_all()
-        .await?;
-    assert_eq!(all.len(), 54, "the crate's paginator over page + limit");
+    // Technologies (deprecated since July 2026): counts agree with the company search.
+    #[cfg(theirstack_has = "op:get_catalog_technologies_v0")]
+    technologies_catalog(&client).await?;
 
     // Categories and subcategories.
     let parents = client.list_categories_v1().send().await?.into_inner();
@@ -805,5 +765,53 @@ async fn a_405_names_the_allowed_methods() -> TestResult {
     )
     .await;
     assert_eq!(status, 404);
+    Ok(())
+}
+
+/// The technologies catalog against the company search, by page and through the paginator.
+#[cfg(theirstack_has = "op:get_catalog_technologies_v0")]
+async fn technologies_catalog(client: &theirstack::Client) -> TestResult {
+    let techs = client
+        .get_catalog_technologies_v0()
+        .slugs(vec!["python".to_string(), "rust".to_string()])
+        .send()
+        .await?
+        .into_inner();
+    assert_eq!(techs.len(), 2);
+    let python = techs.iter().find(|t| t.slug == "python").expect("python");
+    let mut f = types::CompanySearchFiltersInput::default();
+    f.company_technology_slug_or = vec!["python".to_string()];
+    f.include_total_results = Some(true);
+    f.blur_company_data = Some(true);
+    f.limit = std::num::NonZeroU64::new(1);
+    let total = client
+        .search_companies_v1()
+        .body(f)
+        .send()
+        .await?
+        .into_inner()
+        .metadata
+        .total_results;
+    assert_eq!(python.companies, total);
+    let databases = client
+        .get_catalog_technologies_v0()
+        .category_slug("databases")
+        .send()
+        .await?
+        .into_inner();
+    assert_eq!(databases.len(), 4);
+    let second_page = client
+        .get_catalog_technologies_v0()
+        .page(1_u64)
+        .limit(std::num::NonZeroU64::new(50).expect("50"))
+        .send()
+        .await?
+        .into_inner();
+    assert_eq!(second_page.len(), 4, "54 technologies, 50 a page");
+    let all = client
+        .catalog_technologies(Default::default())
+        .collect_all()
+        .await?;
+    assert_eq!(all.len(), 54, "the crate's paginator over page + limit");
     Ok(())
 }

@@ -7,7 +7,7 @@ use crate::pull::{configure, pull};
 use crate::{Failure, Global, Outcome};
 use clap::Subcommand;
 use theirstack::Client;
-use theirstack::pagination::{CatalogIndustries, CatalogLocations, CatalogTechnologies};
+use theirstack::pagination::{CatalogIndustries, CatalogLocations};
 
 #[derive(Debug, Subcommand)]
 pub enum CatalogCommand {
@@ -61,7 +61,7 @@ pub async fn run(client: &Client, global: &Global, command: CatalogCommand) -> O
     match command {
         #[cfg(theirstack_has = "op:get_catalog_technologies_v0")]
         Cat::Technologies { name, category } => {
-            let mut filter = CatalogTechnologies::new();
+            let mut filter = theirstack::pagination::CatalogTechnologies::new();
             filter.name_pattern = name;
             filter.category_slug = category;
             pull(
