@@ -541,16 +541,19 @@ fn every_generated_enum_is_open_and_round_trips_its_known_values() {
         generated, tested,
         "every generated open enum is listed in this test"
     );
-    assert_eq!(
-        types::Seniority::VALUES,
-        ["c_level", "staff", "senior", "junior", "mid_level"]
-    );
-    assert_eq!(
-        types::WebhookEventStatus::VALUES,
-        ["IN_PROGRESS", "SUCCESS", "FAILED", "NOT_TRIGGERED"]
-    );
-    assert_eq!(types::Commitment::VALUES.len(), 11);
-    assert_eq!(types::FundingStage::VALUES.len(), 33);
+    // The values our document lists (another document may list others).
+    if support::built_from_default_document() {
+        assert_eq!(
+            types::Seniority::VALUES,
+            ["c_level", "staff", "senior", "junior", "mid_level"]
+        );
+        assert_eq!(
+            types::WebhookEventStatus::VALUES,
+            ["IN_PROGRESS", "SUCCESS", "FAILED", "NOT_TRIGGERED"]
+        );
+        assert_eq!(types::Commitment::VALUES.len(), 11);
+        assert_eq!(types::FundingStage::VALUES.len(), 33);
+    }
 }
 
 #[test]
@@ -661,10 +664,14 @@ fn required_nullable_fields_are_the_ones_tested_here() {
         .iter()
         .map(|(s, f)| (s.to_string(), f.to_string()))
         .collect();
-    assert_eq!(
-        relaxed, listed,
-        "a required nullable field of a response needs a decoding test here"
-    );
+    if support::built_from_default_document() {
+        assert_eq!(
+            relaxed, listed,
+            "a required nullable field of a response needs a decoding test here"
+        );
+    } else {
+        assert!(relaxed.is_superset(&listed), "{relaxed:?}");
+    }
 }
 
 #[test]

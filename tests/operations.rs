@@ -282,15 +282,6 @@ fn job_url_is_nullable() -> bool {
         == json!(true)
 }
 
-/// Whether this build used `openapi/theirstack.json` (and not a `THEIRSTACK_OPENAPI` override).
-fn built_from_default_document() -> bool {
-    let canonical =
-        |p: &std::path::Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    canonical(std::path::Path::new(env!("THEIRSTACK_OPENAPI_DOCUMENT")))
-        == canonical(&root.join("openapi/theirstack.json"))
-}
-
 // ---------------------------------------------------------------------------------------------
 // The document and this file agree
 
@@ -316,7 +307,7 @@ fn every_operation_of_the_document_has_a_test() {
         untested.is_empty(),
         "operations of the document without a test here: {untested:?}"
     );
-    if built_from_default_document() {
+    if support::built_from_default_document() {
         assert!(
             gone.is_empty(),
             "tested operations the document does not have (or with another method/path): {gone:?}"

@@ -160,8 +160,9 @@ pub(super) fn drop_request_defaults(root: &mut Map<String, Value>) {
 /// no longer required, so a body that leaves it out decodes (as `None`) instead of failing: a
 /// field TheirStack adds as required-and-nullable is absent from older servers, recorded
 /// payloads and webhook deliveries, and absent means the same as null. Request-only schemas
-/// keep their `required` (a request still sends the field), and so do members of unions, whose
-/// required fields tell them apart.
+/// keep their `required` (a request still sends the field). So does a member of a union that
+/// would then no longer be told apart from the other members: one that has no required,
+/// non-nullable field the others lack.
 pub(super) fn relax_required_nullable(root: &mut Map<String, Value>) {
     let request_only = request_only_schemas(root);
     let Some(schemas) = root
@@ -171,49 +172,85 @@ pub(super) fn relax_required_nullable(root: &mut Map<String, Value>) {
     else {
         return;
     };
-    let mut union_members = BTreeSet::new();
-    fn members(value: &Value, out: &mut BTreeSet<String>) {
+    let strings = |v: Option<&Value>| -> BTreeSet<String> {
+        v.and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(String::from)
+            .collect()
+    };
+    let nullable = |schema: &Value| -> BTreeSet<String> {
+        schema
+            .get("properties")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .filter(|(_, p)| p.get("nullable") == Some(&json!(true)))
+            .map(|(k, _)| k.clone())
+            .collect()
+    };
+    // Every union of component schemas, as lists of member names.
+    let mut unions: Vec<Vec<String>> = Vec::new();
+    fn collect(value: &Value, out: &mut Vec<Vec<String>>) {
         match value {
             Value::Object(obj) => {
-                for (key, sub) in obj {
-                    if key == "oneOf"
-                        && let Some(list) = sub.as_array()
-                    {
-                        out.extend(list.iter().filter_map(|m| {
-                            m.get("$ref")?
-                                .as_str()?
-                                .strip_prefix("#/components/schemas/")
-                                .map(String::from)
-                        }));
-                    }
-                    members(sub, out);
+                if let Some(Value::Array(list)) = obj.get("oneOf") {
+                    out.push(
+                        list.iter()
+                            .filter_map(|m| {
+                                m.get("$ref")?
+                                    .as_str()?
+                                    .strip_prefix("#/components/schemas/")
+                                    .map(String::from)
+                            })
+                            .collect(),
+                    );
                 }
+                obj.values().for_each(|v| collect(v, out));
             }
-            Value::Array(list) => list.iter().for_each(|v| members(v, out)),
+            Value::Array(list) => list.iter().for_each(|v| collect(v, out)),
             _ => {}
         }
     }
-    members(&Value::Object(schemas.clone()), &mut union_members);
+    collect(&Value::Object(schemas.clone()), &mut unions);
+    // A member stays apart from the others when it requires a non-nullable field none of them has.
+    let apart = |member: &str, union: &[String]| -> bool {
+        let schema = &schemas[member];
+        let mut own = strings(schema.get("required"));
+        for field in nullable(schema) {
+            own.remove(&field);
+        }
+        union.iter().filter(|other| *other != member).all(|other| {
+            let theirs: BTreeSet<String> = schemas
+                .get(other)
+                .and_then(|s| s.get("properties"))
+                .and_then(Value::as_object)
+                .map(|p| p.keys().cloned().collect())
+                .unwrap_or_default();
+            !own.is_subset(&theirs)
+        })
+    };
+    let keep: BTreeSet<String> = unions
+        .iter()
+        .flat_map(|union| {
+            union
+                .iter()
+                .filter(|member| schemas.contains_key(member.as_str()) && !apart(member, union))
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+        .collect();
     for (name, schema) in schemas.iter_mut() {
-        if request_only.contains(name) || union_members.contains(name) {
+        if request_only.contains(name) || keep.contains(name) {
             continue;
         }
+        let relaxed = nullable(schema);
         let Some(obj) = schema.as_object_mut() else {
             continue;
         };
-        let nullable: BTreeSet<String> = obj
-            .get("properties")
-            .and_then(Value::as_object)
-            .map(|props| {
-                props
-                    .iter()
-                    .filter(|(_, p)| p.get("nullable") == Some(&json!(true)))
-                    .map(|(k, _)| k.clone())
-                    .collect()
-            })
-            .unwrap_or_default();
         if let Some(Value::Array(required)) = obj.get_mut("required") {
-            required.retain(|r| r.as_str().is_none_or(|r| !nullable.contains(r)));
+            required.retain(|r| r.as_str().is_none_or(|r| !relaxed.contains(r)));
             if required.is_empty() {
                 obj.remove("required");
             }
@@ -458,7 +495,7 @@ mod tests {
                     "kind": {"oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}]}
                 }},
                 "A": {"type": "object", "required": ["a"], "properties": {"a": {"type": ["string", "null"]}}},
-                "B": {"type": "object", "required": ["b"], "properties": {"b": {"type": "integer"}}}
+                "B": {"type": "object", "required": ["b", "c"], "properties": {"b": {"type": "integer"}, "c": {"type": ["string", "null"]}}}
             }}
         });
         let out = convert(&doc).unwrap();

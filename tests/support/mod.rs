@@ -69,3 +69,13 @@ pub fn job(id: i64) -> serde_json::Value {
         "company_object": {"id": "acme-analytics", "name": "Acme Analytics"}
     })
 }
+
+/// Whether this build used `openapi/theirstack.json` (and not a `THEIRSTACK_OPENAPI` override):
+/// assertions about that document's exact contents hold only then.
+pub fn built_from_default_document() -> bool {
+    let canonical =
+        |p: &std::path::Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    canonical(std::path::Path::new(env!("THEIRSTACK_OPENAPI_DOCUMENT")))
+        == canonical(&root.join("openapi/theirstack.json"))
+}
