@@ -14,6 +14,9 @@ use std::fmt;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{Client, GenericClient, NoTls};
 
+/// Rows per bulk upsert statement.
+const STATEMENT_ROWS: usize = 100;
+
 /// The advisory lock that serializes migrations.
 const MIGRATION_LOCK: i64 = 0x7468_6569_7273_7461; // "theirsta"
 
@@ -178,10 +181,6 @@ impl PostgresStore {
     }
 }
 
-fn opt_time(t: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
-    t
-}
-
 async fn upsert_companies(
     client: &impl GenericClient,
     companies: &[crate::record::CompanyRow],
@@ -238,8 +237,7 @@ async fn upsert_jobs(client: &impl GenericClient, jobs: &[crate::record::JobRow]
     let posted: Vec<Option<NaiveDate>> = jobs.iter().map(|j| j.date_posted).collect();
     let discovered: Vec<DateTime<Utc>> = jobs.iter().map(|j| j.discovered_at).collect();
     let closed: Vec<bool> = jobs.iter().map(|j| j.closed).collect();
-    let closed_at: Vec<Option<DateTime<Utc>>> =
-        jobs.iter().map(|j| opt_time(j.closed_at)).collect();
+    let closed_at: Vec<Option<DateTime<Utc>>> = jobs.iter().map(|j| j.closed_at).collect();
     let urls = col(|j| j.url.as_deref());
     let json: Vec<&str> = jobs.iter().map(|j| j.json.as_str()).collect();
     let params: [&(dyn ToSql + Sync); 17] = [
@@ -503,8 +501,13 @@ impl SyncLock for PostgresLock {
             .transaction()
             .await
             .map_err(err("storing a page"))?;
-        upsert_companies(&tx, &page.companies).await?;
-        upsert_jobs(&tx, &page.jobs).await?;
+        // In slices, so the encoded statement stays small beside the page.
+        for chunk in page.companies.chunks(STATEMENT_ROWS) {
+            upsert_companies(&tx, chunk).await?;
+        }
+        for chunk in page.jobs.chunks(STATEMENT_ROWS) {
+            upsert_jobs(&tx, chunk).await?;
+        }
         let ids: Vec<i64> = page.jobs.iter().map(|j| j.id).collect();
         let new_rows = tx
             .execute(
