@@ -5,30 +5,7 @@
 //! watermark truncated to the second, with `job_id_not` = every job already delivered whose
 //! `discovered_at` is at or after that second. Each page moves the watermark, never an offset.
 //!
-//! # Why this is right whatever the server leaves unsaid
-//!
-//! - **Precision.** Whether the server compares `discovered_at_gte` at full precision or at the
-//!   second, every job it can return again at the boundary is in the boundary second, and every
-//!   delivered job of that second is in `job_id_not`: nothing is paid for twice.
-//! - **Order inside a page.** Rows are sorted by (`discovered_at`, `id`) before delivery and the
-//!   watermark is the page's latest instant, not its last row's, so a page sent in any order moves
-//!   it correctly. What the loop relies on is what `order_by` means: each response holds the
-//!   earliest matching jobs.
-//! - **More rows than `limit`.** Every row the server sent is delivered (it is paid for; dropping
-//!   it would mean paying for it again on the next run) and counted against `max_credits`; the
-//!   next requests shrink, so a cap is passed by that excess only.
-//! - **Rows from before the bound** (a server that ignored it) are delivered, counted in
-//!   [`IncrementalPage::before_cursor`] and never move the watermark back.
-//! - **No progress.** A non-empty page that leaves the watermark as it was (only rows already
-//!   delivered) ends the stream with an error instead of paying for the same rows in a loop.
-//! - **Jobs arriving during a run** are later than the watermark or excluded by id; they shift
-//!   nothing, since no offset is used.
-//!
-//! Job search needs one of [`JOB_SEARCH_REQUIRED_FILTERS`](crate::filters::JOB_SEARCH_REQUIRED_FILTERS)
-//! and `discovered_at_gte` does not count: the caller's filters must hold one (for example
-//! `posted_at_max_age_days`), or nothing is sent. The stream is lazy and sequential: the next
-//! request leaves only when the previous page has been consumed, so a caller that stores each
-//! page before polling again loses at most the one page in flight.
+//! See [`IncrementalJobs`] for why it is right whatever the server leaves unsaid.
 
 use super::paginator::Estimate;
 use crate::client::Client;
@@ -131,7 +108,37 @@ pub struct IncrementalPage {
 }
 
 /// An incremental job search: filters and a watermark in, pages with the next watermark out.
-/// Built by [`Client::incremental_jobs`]; see the [module docs](self) for the rules.
+/// Built by [`Client::incremental_jobs`].
+///
+/// Every request orders by `discovered_at` ascending and sends `discovered_at_gte` = the
+/// watermark truncated to the second, with `job_id_not` = every job already delivered whose
+/// `discovered_at` is at or after that second. Each page moves the [`Watermark`], never an
+/// offset.
+///
+/// # Why this is right whatever the server leaves unsaid
+///
+/// - **Precision.** Whether the server compares `discovered_at_gte` at full precision or at the
+///   second, every job it can return again at the boundary is in the boundary second, and every
+///   delivered job of that second is in `job_id_not`: nothing is paid for twice.
+/// - **Order inside a page.** Rows are sorted by (`discovered_at`, `id`) before delivery and the
+///   watermark is the page's latest instant, not its last row's, so a page sent in any order moves
+///   it correctly. What the loop relies on is what `order_by` means: each response holds the
+///   earliest matching jobs.
+/// - **More rows than `limit`.** Every row the server sent is delivered (it is paid for; dropping
+///   it would mean paying for it again on the next run) and counted against `max_credits`; the
+///   next requests shrink, so a cap is passed by that excess only.
+/// - **Rows from before the bound** (a server that ignored it) are delivered, counted in
+///   [`IncrementalPage::before_cursor`] and never move the watermark back.
+/// - **No progress.** A non-empty page that leaves the watermark as it was (only rows already
+///   delivered) ends the stream with an error instead of paying for the same rows in a loop.
+/// - **Jobs arriving during a run** are later than the watermark or excluded by id; they shift
+///   nothing, since no offset is used.
+///
+/// Job search needs one of [`JOB_SEARCH_REQUIRED_FILTERS`](crate::filters::JOB_SEARCH_REQUIRED_FILTERS)
+/// and `discovered_at_gte` does not count: the caller's filters must hold one (for example
+/// `posted_at_max_age_days`), or nothing is sent. The stream is lazy and sequential: the next
+/// request leaves only when the previous page has been consumed, so a caller that stores each
+/// page before polling again loses at most the one page in flight.
 #[derive(Debug, Clone)]
 #[must_use = "an incremental search does nothing until its stream is polled"]
 pub struct IncrementalJobs {
@@ -332,9 +339,10 @@ fn request_body(
         excluded.extend(w.boundary_ids.iter().copied());
         body.job_id_not = excluded.into_iter().collect();
     }
-    let mut order = types::ColumnSortJobSearch::default();
-    order.field = Some(types::ColumnSortJobSearchField::DiscoveredAt);
-    order.desc = Some(false);
+    let order: types::ColumnSortJobSearch = types::ColumnSortJobSearch::builder()
+        .field(Some(types::ColumnSortJobSearchField::DiscoveredAt))
+        .desc(Some(false))
+        .try_into()?;
     body.order_by = vec![order];
     body.limit = std::num::NonZeroU64::new(limit);
     body.offset = None;
@@ -511,9 +519,10 @@ mod tests {
 
     #[test]
     fn the_request_sets_the_keyset_fields() {
-        let mut filters = types::JobSearchFiltersInput::default();
-        filters.posted_at_max_age_days = Some(30);
-        filters.job_id_not = vec![100];
+        let mut filters: types::JobSearchFiltersInput = serde_json::from_value(
+            serde_json::json!({"posted_at_max_age_days": 30, "job_id_not": [100]}),
+        )
+        .unwrap();
         let w = Watermark::new(t("2026-01-01T10:00:05.5Z"), [7, 8]);
         let body =
             serde_json::to_value(request_body(&filters, Some(&w), 500, false).unwrap()).unwrap();

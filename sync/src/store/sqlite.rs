@@ -1,7 +1,7 @@
 //! The SQLite store: one file, WAL mode with `synchronous = FULL`, every page in one `BEGIN
 //! IMMEDIATE` transaction. A sync's lock is a lease row (host, pid, since, expiry) renewed while
 //! its holder runs; a lease whose holder's process is gone (same host) or whose expiry passed is
-//! taken over, so a crashed holder never blocks for longer than [`LEASE`](super::LEASE).
+//! taken over, so a crashed holder never blocks for longer than [`LEASE`].
 
 use super::{LEASE, SCHEMA_VERSION, Store, SyncLock, outcome_parts};
 use crate::error::{Result, SyncError};
