@@ -200,6 +200,9 @@ pub struct DeliveryRecord {
     pub job: Option<JobRow>,
     /// The company of a `company.new`, or the job's company.
     pub company: Option<CompanyRow>,
+    /// A `job.closed` whose payload is not a whole job: the job id and `closed_at`, to mark a
+    /// stored job closed.
+    pub closes: Option<(i64, Option<DateTime<Utc>>)>,
     /// The whole body, as received.
     pub body: String,
 }

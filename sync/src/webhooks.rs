@@ -218,13 +218,46 @@ async fn receive<S: Store>(
         Err(theirstack::webhooks::WebhookError::Signature(e)) => {
             return answer(StatusCode::UNAUTHORIZED, json!({"error": e.to_string()}));
         }
-        Err(e) => return answer(StatusCode::BAD_REQUEST, json!({"error": e.to_string()})),
+        Err(e) => match minimal_close(&bytes) {
+            Some(record) => return store(&*app.store, record).await,
+            None => return answer(StatusCode::BAD_REQUEST, json!({"error": e.to_string()})),
+        },
     };
     let record = match record_of(&delivery, &bytes) {
         Ok(r) => r,
         Err(message) => return answer(StatusCode::BAD_REQUEST, json!({"error": message})),
     };
-    match app.store.store_delivery(&record).await {
+    store(&*app.store, record).await
+}
+
+/// A `job.closed` whose payload holds the job's id but not a whole job (TheirStack does not
+/// document its fields): enough to mark the stored job closed.
+fn minimal_close(body: &[u8]) -> Option<DeliveryRecord> {
+    let raw: Value = serde_json::from_slice(body).ok()?;
+    if raw.get("type")?.as_str()? != "job.closed" {
+        return None;
+    }
+    let event_id = raw.get("id")?.as_i64()?;
+    let payload = raw.get("payload")?;
+    let job_id = payload.get("id")?.as_i64()?;
+    let closed_at = payload
+        .get("closed_at")
+        .and_then(Value::as_str)
+        .and_then(|t| t.parse::<theirstack::types::Timestamp>().ok())
+        .map(|t| t.0);
+    Some(DeliveryRecord {
+        event_id,
+        event_type: "job.closed".into(),
+        job: None,
+        company: None,
+        closes: Some((job_id, closed_at.or_else(|| Some(chrono::Utc::now())))),
+        body: String::from_utf8_lossy(body).into_owned(),
+    })
+}
+
+/// Stores a delivery and answers: 2xx only once it is committed.
+async fn store<S: Store>(store: &S, record: DeliveryRecord) -> Response {
+    match store.store_delivery(&record).await {
         Ok(DeliveryOutcome::Stored) => answer(
             StatusCode::OK,
             json!({"stored": true, "event_id": record.event_id}),
@@ -278,6 +311,7 @@ fn record_of(delivery: &Delivery, body: &[u8]) -> std::result::Result<DeliveryRe
         event_type,
         job,
         company,
+        closes: None,
         body: String::from_utf8_lossy(body).into_owned(),
     })
 }

@@ -158,6 +158,31 @@ async fn signed_deliveries_are_stored_once_and_bad_ones_never() {
         200
     );
     assert_eq!(server.one("SELECT closed FROM jobs WHERE id = 77"), 1);
+    // A job.closed carrying only the job's id still closes it.
+    let stored = json!({"id": 8, "type": "job.new", "payload": job(78)}).to_string();
+    assert_eq!(
+        server
+            .post(&stored, Some(sign(NEW, stored.as_bytes())))
+            .await
+            .0,
+        200
+    );
+    let minimal = json!({"id": 10, "type": "job.closed", "payload": {"id": 78, "closed_at": "2026-02-02T00:00:00Z"}}).to_string();
+    assert_eq!(
+        server
+            .post(&minimal, Some(sign(NEW, minimal.as_bytes())))
+            .await
+            .0,
+        200
+    );
+    assert_eq!(server.one("SELECT closed FROM jobs WHERE id = 78"), 1);
+    assert_eq!(
+        server
+            .post(&minimal, Some(sign(NEW, minimal.as_bytes())))
+            .await
+            .0,
+        200
+    );
     let other = json!({"id": 6, "type": "tech.new", "payload": {"x": 1}}).to_string();
     assert_eq!(
         server
@@ -166,7 +191,7 @@ async fn signed_deliveries_are_stored_once_and_bad_ones_never() {
             .0,
         200
     );
-    assert_eq!(server.one("SELECT count(*) FROM webhook_events"), 4);
+    assert_eq!(server.one("SELECT count(*) FROM webhook_events"), 6);
     // A later job.new of the same job updates it and keeps it closed.
     let again = json!({"id": 7, "type": "job.new", "payload": job(77)}).to_string();
     assert_eq!(

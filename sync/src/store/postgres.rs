@@ -364,7 +364,7 @@ impl Store for PostgresStore {
                 .await
                 .map_err(err("storing a webhook delivery"))?;
             let company_id = delivery.company.as_ref().map(|c| c.id.clone());
-            let job_id = delivery.job.as_ref().map(|j| j.id);
+            let job_id = delivery.job.as_ref().map(|j| j.id).or(delivery.closes.map(|c| c.0));
             let inserted = tx
                 .execute(
                     "INSERT INTO webhook_events (event_id, event_type, job_id, company_id, received_at, payload)
@@ -381,6 +381,14 @@ impl Store for PostgresStore {
             }
             if let Some(j) = &delivery.job {
                 upsert_jobs(&tx, std::slice::from_ref(j)).await?;
+            }
+            if let Some((id, closed_at)) = delivery.closes {
+                tx.execute(
+                    "UPDATE jobs SET closed = TRUE, closed_at = coalesce($2, closed_at), updated_at = now() WHERE id = $1",
+                    &[&id, &closed_at],
+                )
+                .await
+                .map_err(err("closing a job"))?;
             }
             tx.commit()
                 .await

@@ -361,7 +361,7 @@ impl Store for SqliteStore {
             let inserted = tx
                 .execute(
                     "INSERT OR IGNORE INTO webhook_events (event_id, event_type, job_id, company_id, received_at, payload) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    params![d.event_id, d.event_type, d.job.as_ref().map(|j| j.id), company_id, now, d.body],
+                    params![d.event_id, d.event_type, d.job.as_ref().map(|j| j.id).or(d.closes.map(|c| c.0)), company_id, now, d.body],
                 )
                 .map_err(err("storing a webhook delivery"))?;
             if inserted == 0 {
@@ -380,6 +380,13 @@ impl Store for SqliteStore {
                     j,
                     &now,
                 )?;
+            }
+            if let Some((id, closed_at)) = d.closes {
+                tx.execute(
+                    "UPDATE jobs SET closed = 1, closed_at = coalesce(?2, closed_at), updated_at = ?3 WHERE id = ?1",
+                    params![id, closed_at.map(sql_time), now],
+                )
+                .map_err(err("closing a job"))?;
             }
             tx.commit().map_err(err("committing a webhook delivery"))?;
             Ok(DeliveryOutcome::Stored)
