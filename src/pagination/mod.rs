@@ -21,6 +21,7 @@
 //! | paginator | operation | price |
 //! |---|---|---|
 //! | [`Client::job_search`] | `search_jobs_v1` | 1 credit per job; free in preview |
+//! | [`Client::incremental_jobs`] (keyset on `discovered_at`, see [`IncrementalJobs`]) | `search_jobs_v1` | 1 credit per job; free in preview |
 //! | [`Client::company_search`] | `search_companies_v1` | 3 credits per company; free in preview |
 //! | [`Client::technographics`] | `technographics_v1` | 3 credits per lookup that returns rows |
 //! | [`Client::buying_intents`] | `buying_intents_v1` | 3 credits per lookup that returns rows |
@@ -33,6 +34,8 @@
 //! A paginator exists only when the document the crate was built from has its operation.
 
 mod bulk;
+#[cfg(theirstack_has = "op:search_jobs_v1")]
+mod incremental;
 mod lists;
 mod lookups;
 mod paginator;
@@ -44,6 +47,8 @@ mod stream;
 pub use crate::error::ResumePosition;
 pub use crate::pricing::{CREDITS_PER_COMPANY, CREDITS_PER_JOB, CREDITS_PER_LOOKUP, Cost};
 pub use bulk::{CompanyRef, Lookup, LookupResult};
+#[cfg(theirstack_has = "op:search_jobs_v1")]
+pub use incremental::{INCREMENTAL_MAX_PAGE_SIZE, IncrementalJobs, IncrementalPage, Watermark};
 pub use lists::*;
 pub use lookups::*;
 pub use paginator::{Estimate, LookAhead, Paginator};
