@@ -19,6 +19,7 @@ use commands::Command;
 use output::Format;
 use std::io;
 use std::process::ExitCode;
+use theirstack::pagination::LookAhead;
 use theirstack::{Client, ErrorKind};
 
 /// Pull jobs, companies and technographics from TheirStack, and manage webhooks.
@@ -69,9 +70,11 @@ pub struct Global {
     /// Rows per request (at most 500).
     #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=500))]
     pub page_size: Option<u64>,
-    /// Requests in flight at once while paging.
-    #[arg(long, global = true, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=8))]
-    pub look_ahead: u64,
+    /// Requests in flight at once while paging: `auto`, the depth that keeps the rate limit busy
+    /// at the latency measured so far (at most 8; one at a time until a response has come back),
+    /// or a number from 1 to 8. Every request still waits for its slot under the rate limit.
+    #[arg(long, global = true, value_name = "auto|N", default_value = "auto", value_parser = parse_look_ahead)]
+    pub look_ahead: LookAhead,
     /// Do not ask before a pull that could spend more than 1,000 credits.
     #[arg(long, short = 'y', global = true)]
     pub yes: bool,
@@ -81,6 +84,20 @@ pub struct Global {
     /// No progress output on stderr.
     #[arg(long, short = 'q', global = true)]
     pub quiet: bool,
+}
+
+/// A `--look-ahead` value: `auto` or a number of requests from 1 to the deepest `auto` goes.
+fn parse_look_ahead(value: &str) -> Result<LookAhead, String> {
+    if value.eq_ignore_ascii_case("auto") {
+        return Ok(LookAhead::Auto);
+    }
+    match value.parse::<usize>() {
+        Ok(n) if (1..=LookAhead::AUTO_MAX).contains(&n) => Ok(LookAhead::Fixed(n)),
+        _ => Err(format!(
+            "expected `auto` or a number from 1 to {}",
+            LookAhead::AUTO_MAX
+        )),
+    }
 }
 
 /// Why the command failed, and its exit code.
