@@ -8,6 +8,11 @@
 //! 3 unauthorized; 4 insufficient credits or credit cap reached before the request; 5 still rate
 //! limited after retries; 1 anything else.
 
+#[cfg(any(
+    theirstack_has = "op:technographics_v1",
+    theirstack_has = "op:buying_intents_v1"
+))]
+mod bulk;
 mod commands;
 mod guard;
 mod output;
@@ -109,6 +114,8 @@ pub enum Failure {
     Credits(String),
     /// The API or transport failed.
     Api(theirstack::Error),
+    /// Some of many independent steps failed, each already reported (1).
+    Incomplete(String),
     /// Writing the output failed (1).
     Io(io::Error),
 }
@@ -118,7 +125,7 @@ impl Failure {
         match self {
             Failure::Usage(_) => 2,
             Failure::Credits(_) => 4,
-            Failure::Io(_) => 1,
+            Failure::Io(_) | Failure::Incomplete(_) => 1,
             Failure::Api(e) => match e.kind() {
                 ErrorKind::InvalidInput | ErrorKind::InvalidRequest => 2,
                 ErrorKind::Unauthorized => 3,
@@ -133,7 +140,7 @@ impl Failure {
 impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Failure::Usage(m) | Failure::Credits(m) => f.write_str(m),
+            Failure::Usage(m) | Failure::Credits(m) | Failure::Incomplete(m) => f.write_str(m),
             Failure::Api(e) => write!(f, "{e}"),
             Failure::Io(e) => write!(f, "cannot write output: {e}"),
         }
@@ -144,7 +151,7 @@ impl std::error::Error for Failure {
     /// The cause of the message `Display` writes (not the error `Display` already shows).
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Failure::Usage(_) | Failure::Credits(_) => None,
+            Failure::Usage(_) | Failure::Credits(_) | Failure::Incomplete(_) => None,
             Failure::Api(e) => e.source(),
             Failure::Io(e) => e.source(),
         }
@@ -196,11 +203,11 @@ fn main() -> ExitCode {
     }
 }
 
-/// The failure and its chain of causes (`source()`), on one line: each cause that does not
-/// already appear in the line is appended after `: `. The key is never in it.
-fn error_line(failure: &Failure, key: Option<&str>) -> String {
-    let mut line = one_line(&failure.to_string());
-    let mut cause = std::error::Error::source(failure);
+/// An error (a failure) and its chain of causes (`source()`), on one line: each cause that does
+/// not already appear in the line is appended after `: `. The key is never in it.
+pub fn error_line(error: &(dyn std::error::Error + 'static), key: Option<&str>) -> String {
+    let mut line = one_line(&error.to_string());
+    let mut cause = error.source();
     while let Some(error) = cause {
         let text = one_line(&error.to_string());
         // The library's message for a decode error is serde's without its position.

@@ -15,6 +15,11 @@ pub mod credits;
 ))]
 pub mod datasets;
 pub mod jobs;
+#[cfg(any(
+    theirstack_has = "op:technographics_v1",
+    theirstack_has = "op:buying_intents_v1"
+))]
+pub mod lookup;
 pub mod sandbox;
 pub mod saved_searches;
 #[cfg(theirstack_has = "op:technographics_v1")]
@@ -35,7 +40,7 @@ pub enum Command {
     /// Company search (3 credits per company).
     #[command(subcommand)]
     Companies(companies::CompaniesCommand),
-    /// Technologies one company uses (3 credits per lookup).
+    /// Technologies a company uses, or every company of a file (3 credits per lookup).
     #[cfg(theirstack_has = "op:technographics_v1")]
     Technographics(technographics::TechArgs),
     /// API credit balance and consumption, and requests per day.
