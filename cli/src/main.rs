@@ -287,6 +287,8 @@ async fn dispatch(client: &Client, global: &Global, command: Command) -> Outcome
         Command::Companies(c) => companies::run(client, global, c).await,
         #[cfg(theirstack_has = "op:technographics_v1")]
         Command::Technographics(a) => technographics::run(client, global, a).await,
+        #[cfg(theirstack_has = "op:buying_intents_v1")]
+        Command::BuyingIntents(a) => buying_intents::run(client, global, a).await,
         Command::Credits(c) => credits::run(client, global, c).await,
         Command::Webhooks(c) => webhooks::run(client, global, c).await,
         Command::Catalog(c) => catalog::run(client, global, c).await,

@@ -1,6 +1,6 @@
-//! Bulk lookups (`technographics --companies FILE|-`): every company of a file looked up
-//! concurrently under the client's rate limiter, one row per technology with its `company`
-//! first, the credit guard before the first request, and a summary on stderr.
+//! Bulk lookups (`technographics` / `buying-intents --companies FILE|-`): every company of a file
+//! looked up concurrently under the client's rate limiter, one row per technology (or topic) with
+//! its `company` first, the credit guard before the first request, and a summary on stderr.
 //!
 //! Rule: every line is checked before any request; a failed lookup is reported with its company
 //! and stops nothing (exit code 1 at the end), except a refused key or an account out of credits,

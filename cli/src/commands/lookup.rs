@@ -1,5 +1,5 @@
-//! What the company lookups share: the flags that name one company (each refused alongside
-//! `--companies`), and how they become a `TechDetailsFilters` body.
+//! What `technographics` and `buying-intents` share: the flags that name one company (each
+//! refused alongside `--companies`), and how they become a `TechDetailsFilters` body.
 
 use super::read_body;
 use crate::Failure;

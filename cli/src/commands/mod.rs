@@ -5,6 +5,8 @@
 //! against the typed body so an unknown key is refused by name; flags given alongside it win.
 
 pub mod api;
+#[cfg(theirstack_has = "op:buying_intents_v1")]
+pub mod buying_intents;
 pub mod catalog;
 pub mod companies;
 pub mod company_lists;
@@ -43,6 +45,10 @@ pub enum Command {
     /// Technologies a company uses, or every company of a file (3 credits per lookup).
     #[cfg(theirstack_has = "op:technographics_v1")]
     Technographics(technographics::TechArgs),
+    /// Buying-intent topics of a company, or of every company of a file (3 credits per lookup).
+    #[cfg(theirstack_has = "op:buying_intents_v1")]
+    #[command(name = "buying-intents")]
+    BuyingIntents(buying_intents::IntentArgs),
     /// API credit balance and consumption, and requests per day.
     #[command(subcommand)]
     Credits(credits::CreditsCommand),
