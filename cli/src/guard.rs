@@ -71,6 +71,14 @@ guarded_by_caps!(
     CompanyListCompanies => "op:get_company_lists_companies_v0"
 );
 
+/// The keyword catalog, paged by the CLI's own source: free.
+#[cfg(theirstack_has = "op:get_catalog_keywords_v0")]
+impl Guarded for Paginator<crate::commands::catalog_keywords::CatalogKeywords> {
+    async fn estimate_spend(&self) -> theirstack::Result<Option<Estimate>> {
+        Ok(Some(self.estimate_from(None)))
+    }
+}
+
 /// Asks on a terminal before a pull that may spend more than [`UNASKED_CREDIT_LIMIT`] credits;
 /// refuses when not interactive.
 pub fn confirm_spend(estimate: &Estimate) -> Outcome {

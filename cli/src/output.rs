@@ -197,6 +197,8 @@ pub fn write_value(
         Value::Array(rows) => rows.as_slice(),
         Value::Object(map) => match map.get("data") {
             Some(Value::Array(rows)) => rows.as_slice(),
+            // An envelope whose empty `data` was left out when serialized.
+            None if map.keys().eq(["metadata"]) => &[],
             _ => std::slice::from_ref(value),
         },
         _ => std::slice::from_ref(value),
@@ -418,6 +420,11 @@ mod tests {
         let mut json = Vec::new();
         write_value(&mut json, Format::Json, vec![], vec![], &value).unwrap();
         assert_eq!(serde_json::from_slice::<Value>(&json).unwrap(), value);
+        // An empty `data` left out: no row, not the metadata as one.
+        let mut csv = Vec::new();
+        let value = json!({"metadata": {"total_results": 0}});
+        write_value(&mut csv, Format::Csv, vec!["id".into()], vec![], &value).unwrap();
+        assert_eq!(String::from_utf8(csv).unwrap(), "id\n");
     }
 
     #[test]

@@ -8,6 +8,8 @@ pub mod api;
 #[cfg(theirstack_has = "op:buying_intents_v1")]
 pub mod buying_intents;
 pub mod catalog;
+#[cfg(theirstack_has = "op:get_catalog_keywords_v0")]
+pub mod catalog_keywords;
 pub mod companies;
 pub mod company_lists;
 pub mod credits;
@@ -55,7 +57,7 @@ pub enum Command {
     /// Manage webhooks and their events.
     #[command(subcommand)]
     Webhooks(webhooks::WebhooksCommand),
-    /// Catalog of technologies, industries and locations used in filters (free).
+    /// Catalog of technologies, keywords, industries and locations used in filters (free).
     #[command(subcommand)]
     Catalog(catalog::CatalogCommand),
     /// Saved searches (webhooks listen to them).

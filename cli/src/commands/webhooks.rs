@@ -30,6 +30,13 @@ pub enum WebhooksCommand {
         #[command(flatten)]
         fields: WebhookFields,
     },
+    /// The event types a webhook can listen to.
+    #[cfg(theirstack_has = "op:get_webhooks_event_types_v0")]
+    EventTypes {
+        /// Only those of this saved search type: jobs or companies.
+        #[arg(long, value_name = "TYPE")]
+        search_type: Option<String>,
+    },
     /// Start delivering (replays events missed while disabled).
     #[cfg(theirstack_has = "op:patch_webhooks_status_v0")]
     Enable { id: i64 },
@@ -163,6 +170,21 @@ pub async fn run(client: &Client, global: &Global, command: WebhooksCommand) -> 
                     .send()
                     .await?,
             )
+        }
+        #[cfg(theirstack_has = "op:get_webhooks_event_types_v0")]
+        W::EventTypes { search_type } => {
+            let mut call = client.get_webhooks_event_types_v0();
+            if let Some(search_type) = search_type {
+                let kind = types::SavedSearchType::from(search_type.as_str());
+                if !kind.is_known() {
+                    return Err(Failure::Usage(format!(
+                        "unknown search type `{search_type}`: expected one of {}",
+                        types::SavedSearchType::VALUES.join(", ")
+                    )));
+                }
+                call = call.search_type(kind);
+            }
+            emit_response(global, "get_webhooks_event_types_v0", call.send().await?)
         }
         #[cfg(theirstack_has = "op:patch_webhooks_status_v0")]
         W::Enable { id } | W::Disable { id } => {
