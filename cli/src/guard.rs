@@ -34,12 +34,22 @@ macro_rules! guarded_by_count {
 
 guarded_by_count!(JobSearch => "op:search_jobs_v1", CompanySearch => "op:search_companies_v1");
 
-#[cfg(theirstack_has = "op:technographics_v1")]
-impl Guarded for Paginator<theirstack::pagination::Technographics> {
-    async fn estimate_spend(&self) -> theirstack::Result<Option<Estimate>> {
-        Ok(None)
-    }
+/// Lookups: priced once their first page has told the total.
+macro_rules! guarded_after_first_page {
+    ($($source:ident => $op:literal),*) => {$(
+        #[cfg(theirstack_has = $op)]
+        impl Guarded for Paginator<theirstack::pagination::$source> {
+            async fn estimate_spend(&self) -> theirstack::Result<Option<Estimate>> {
+                Ok(None)
+            }
+        }
+    )*};
 }
+
+guarded_after_first_page!(
+    Technographics => "op:technographics_v1",
+    BuyingIntents => "op:buying_intents_v1"
+);
 
 /// Free list endpoints: the guard never asks, so the caps are the estimate.
 macro_rules! guarded_by_caps {
@@ -60,6 +70,14 @@ guarded_by_caps!(
     CatalogIndustries => "op:get_catalog_industries_v0",
     CompanyListCompanies => "op:get_company_lists_companies_v0"
 );
+
+/// The keyword catalog, paged by the CLI's own source: free.
+#[cfg(theirstack_has = "op:get_catalog_keywords_v0")]
+impl Guarded for Paginator<crate::commands::catalog_keywords::CatalogKeywords> {
+    async fn estimate_spend(&self) -> theirstack::Result<Option<Estimate>> {
+        Ok(Some(self.estimate_from(None)))
+    }
+}
 
 /// Asks on a terminal before a pull that may spend more than [`UNASKED_CREDIT_LIMIT`] credits;
 /// refuses when not interactive.

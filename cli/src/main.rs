@@ -8,6 +8,11 @@
 //! 3 unauthorized; 4 insufficient credits or credit cap reached before the request; 5 still rate
 //! limited after retries; 1 anything else.
 
+#[cfg(any(
+    theirstack_has = "op:technographics_v1",
+    theirstack_has = "op:buying_intents_v1"
+))]
+mod bulk;
 mod commands;
 mod guard;
 mod output;
@@ -19,6 +24,7 @@ use commands::Command;
 use output::Format;
 use std::io;
 use std::process::ExitCode;
+use theirstack::pagination::LookAhead;
 use theirstack::{Client, ErrorKind};
 
 /// Pull jobs, companies and technographics from TheirStack, and manage webhooks.
@@ -69,9 +75,11 @@ pub struct Global {
     /// Rows per request (at most 500).
     #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=500))]
     pub page_size: Option<u64>,
-    /// Requests in flight at once while paging.
-    #[arg(long, global = true, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=8))]
-    pub look_ahead: u64,
+    /// Requests in flight at once while paging: `auto`, the depth that keeps the rate limit busy
+    /// at the latency measured so far (at most 8; one at a time until a response has come back),
+    /// or a number from 1 to 8. Every request still waits for its slot under the rate limit.
+    #[arg(long, global = true, value_name = "auto|N", default_value = "auto", value_parser = parse_look_ahead)]
+    pub look_ahead: LookAhead,
     /// Do not ask before a pull that could spend more than 1,000 credits.
     #[arg(long, short = 'y', global = true)]
     pub yes: bool,
@@ -83,6 +91,20 @@ pub struct Global {
     pub quiet: bool,
 }
 
+/// A `--look-ahead` value: `auto` or a number of requests from 1 to the deepest `auto` goes.
+fn parse_look_ahead(value: &str) -> Result<LookAhead, String> {
+    if value.eq_ignore_ascii_case("auto") {
+        return Ok(LookAhead::Auto);
+    }
+    match value.parse::<usize>() {
+        Ok(n) if (1..=LookAhead::AUTO_MAX).contains(&n) => Ok(LookAhead::Fixed(n)),
+        _ => Err(format!(
+            "expected `auto` or a number from 1 to {}",
+            LookAhead::AUTO_MAX
+        )),
+    }
+}
+
 /// Why the command failed, and its exit code.
 #[derive(Debug)]
 pub enum Failure {
@@ -92,6 +114,8 @@ pub enum Failure {
     Credits(String),
     /// The API or transport failed.
     Api(theirstack::Error),
+    /// Some of many independent steps failed, each already reported (1).
+    Incomplete(String),
     /// Writing the output failed (1).
     Io(io::Error),
 }
@@ -101,7 +125,7 @@ impl Failure {
         match self {
             Failure::Usage(_) => 2,
             Failure::Credits(_) => 4,
-            Failure::Io(_) => 1,
+            Failure::Io(_) | Failure::Incomplete(_) => 1,
             Failure::Api(e) => match e.kind() {
                 ErrorKind::InvalidInput | ErrorKind::InvalidRequest => 2,
                 ErrorKind::Unauthorized => 3,
@@ -116,7 +140,7 @@ impl Failure {
 impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Failure::Usage(m) | Failure::Credits(m) => f.write_str(m),
+            Failure::Usage(m) | Failure::Credits(m) | Failure::Incomplete(m) => f.write_str(m),
             Failure::Api(e) => write!(f, "{e}"),
             Failure::Io(e) => write!(f, "cannot write output: {e}"),
         }
@@ -127,7 +151,7 @@ impl std::error::Error for Failure {
     /// The cause of the message `Display` writes (not the error `Display` already shows).
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Failure::Usage(_) | Failure::Credits(_) => None,
+            Failure::Usage(_) | Failure::Credits(_) | Failure::Incomplete(_) => None,
             Failure::Api(e) => e.source(),
             Failure::Io(e) => e.source(),
         }
@@ -179,11 +203,11 @@ fn main() -> ExitCode {
     }
 }
 
-/// The failure and its chain of causes (`source()`), on one line: each cause that does not
-/// already appear in the line is appended after `: `. The key is never in it.
-fn error_line(failure: &Failure, key: Option<&str>) -> String {
-    let mut line = one_line(&failure.to_string());
-    let mut cause = std::error::Error::source(failure);
+/// An error (a failure) and its chain of causes (`source()`), on one line: each cause that does
+/// not already appear in the line is appended after `: `. The key is never in it.
+pub fn error_line(error: &(dyn std::error::Error + 'static), key: Option<&str>) -> String {
+    let mut line = one_line(&error.to_string());
+    let mut cause = error.source();
     while let Some(error) = cause {
         let text = one_line(&error.to_string());
         // The library's message for a decode error is serde's without its position.
@@ -263,6 +287,8 @@ async fn dispatch(client: &Client, global: &Global, command: Command) -> Outcome
         Command::Companies(c) => companies::run(client, global, c).await,
         #[cfg(theirstack_has = "op:technographics_v1")]
         Command::Technographics(a) => technographics::run(client, global, a).await,
+        #[cfg(theirstack_has = "op:buying_intents_v1")]
+        Command::BuyingIntents(a) => buying_intents::run(client, global, a).await,
         Command::Credits(c) => credits::run(client, global, c).await,
         Command::Webhooks(c) => webhooks::run(client, global, c).await,
         Command::Catalog(c) => catalog::run(client, global, c).await,

@@ -29,6 +29,8 @@ pub struct RowWriter<W: Write> {
     columns: Vec<String>,
     /// The csv header when no row arrives and no `--columns` were given.
     documented: Vec<String>,
+    /// A field written first in every row and header (`company` in bulk lookups).
+    lead: Option<String>,
     rows: u64,
     open: bool,
 }
@@ -40,6 +42,7 @@ impl<W: Write> RowWriter<W> {
             format,
             columns,
             documented: Vec::new(),
+            lead: None,
             rows: 0,
             open: false,
         }
@@ -48,6 +51,22 @@ impl<W: Write> RowWriter<W> {
     /// The row type's documented fields: the csv header of a result without rows.
     pub fn documented(mut self, fields: Vec<String>) -> Self {
         self.documented = fields;
+        self
+    }
+
+    /// Writes field `name` first: the first csv column (added to `--columns` when they leave it
+    /// out), and the first key of every json object.
+    pub fn leading(mut self, name: &str) -> Self {
+        self.lead = Some(name.to_string());
+        self
+    }
+
+    /// Continues a csv file whose header, `columns`, is already written: no header again.
+    pub fn continuing(mut self, columns: Vec<String>) -> Self {
+        if self.format == Format::Csv {
+            self.columns = columns;
+            self.open = true;
+        }
         self
     }
 
@@ -77,6 +96,10 @@ impl<W: Write> RowWriter<W> {
                         columns_of(first_page)
                     };
                 }
+                if let Some(lead) = &self.lead {
+                    self.columns.retain(|c| c != lead);
+                    self.columns.insert(0, lead.clone());
+                }
                 if self.columns.is_empty() {
                     // Nothing to name: no header rather than an empty one (`""`).
                     return Ok(());
@@ -92,10 +115,10 @@ impl<W: Write> RowWriter<W> {
             Format::Json => {
                 self.out
                     .write_all(if self.rows == 0 { b"\n" } else { b",\n" })?;
-                serde_json::to_writer(&mut self.out, row)?;
+                write_json(&mut self.out, row, self.lead.as_deref())?;
             }
             Format::Ndjson => {
-                serde_json::to_writer(&mut self.out, row)?;
+                write_json(&mut self.out, row, self.lead.as_deref())?;
                 self.out.write_all(b"\n")?;
             }
             Format::Csv => {
@@ -132,6 +155,28 @@ impl<W: Write> RowWriter<W> {
     }
 }
 
+/// Writes a row as compact JSON, with field `lead` first when the row is an object that has it
+/// (the other fields in their usual order).
+fn write_json(out: &mut impl Write, row: &Value, lead: Option<&str>) -> io::Result<()> {
+    let (Some(lead), Value::Object(map)) = (lead, row) else {
+        return Ok(serde_json::to_writer(out, row)?);
+    };
+    let Some(first) = map.get(lead) else {
+        return Ok(serde_json::to_writer(out, row)?);
+    };
+    out.write_all(b"{")?;
+    serde_json::to_writer(&mut *out, lead)?;
+    out.write_all(b":")?;
+    serde_json::to_writer(&mut *out, first)?;
+    for (key, value) in map.iter().filter(|(k, _)| *k != lead) {
+        out.write_all(b",")?;
+        serde_json::to_writer(&mut *out, key)?;
+        out.write_all(b":")?;
+        serde_json::to_writer(&mut *out, value)?;
+    }
+    out.write_all(b"}")
+}
+
 /// Writes one value: as it is for json; as rows for ndjson and csv, with the `documented`
 /// fields as the csv header when there is no row.
 pub fn write_value(
@@ -152,6 +197,8 @@ pub fn write_value(
         Value::Array(rows) => rows.as_slice(),
         Value::Object(map) => match map.get("data") {
             Some(Value::Array(rows)) => rows.as_slice(),
+            // An envelope whose empty `data` was left out when serialized.
+            None if map.keys().eq(["metadata"]) => &[],
             _ => std::slice::from_ref(value),
         },
         _ => std::slice::from_ref(value),
@@ -249,12 +296,23 @@ pub struct Progress {
 impl Progress {
     /// A progress bar when stderr is a terminal and `quiet` is off; silent otherwise.
     pub fn new(quiet: bool, total: Option<u64>) -> Progress {
+        Progress::counting("rows", quiet, total)
+    }
+
+    /// A progress bar of `total` companies (bulk lookups): advance it with
+    /// [`company`](Self::company).
+    pub fn companies(quiet: bool, total: u64) -> Progress {
+        Progress::counting("companies", quiet, Some(total))
+    }
+
+    fn counting(noun: &str, quiet: bool, total: Option<u64>) -> Progress {
         let bar = (!quiet && io::stderr().is_terminal()).then(|| {
             let bar = match total {
                 Some(n) => ProgressBar::new(n),
                 None => ProgressBar::new_spinner(),
             };
-            let style = ProgressStyle::with_template("{spinner} {bar:30} {pos}/{len} rows · {msg}")
+            let template = format!("{{spinner}} {{bar:30}} {{pos}}/{{len}} {noun} · {{msg}}");
+            let style = ProgressStyle::with_template(&template)
                 .unwrap_or_else(|_| ProgressStyle::default_bar());
             bar.set_style(style);
             bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
@@ -275,6 +333,25 @@ impl Progress {
         if let Some(bar) = &self.bar {
             bar.set_position(self.rows);
             bar.set_message(format!("{} pages · {} credits", self.pages, self.credits));
+        }
+    }
+
+    /// One company looked up: its rows and credits.
+    pub fn company(&mut self, rows: u64, credits: u64) {
+        self.pages += 1;
+        self.rows += rows;
+        self.credits += credits;
+        if let Some(bar) = &self.bar {
+            bar.set_position(self.pages);
+            bar.set_message(format!("{} rows · {} credits", self.rows, self.credits));
+        }
+    }
+
+    /// Prints a line on stderr above the bar (or alone, without one).
+    pub fn println(&self, line: &str) {
+        match &self.bar {
+            Some(bar) => bar.suspend(|| eprintln!("{line}")),
+            None => eprintln!("{line}"),
         }
     }
 
@@ -343,6 +420,11 @@ mod tests {
         let mut json = Vec::new();
         write_value(&mut json, Format::Json, vec![], vec![], &value).unwrap();
         assert_eq!(serde_json::from_slice::<Value>(&json).unwrap(), value);
+        // An empty `data` left out: no row, not the metadata as one.
+        let mut csv = Vec::new();
+        let value = json!({"metadata": {"total_results": 0}});
+        write_value(&mut csv, Format::Csv, vec!["id".into()], vec![], &value).unwrap();
+        assert_eq!(String::from_utf8(csv).unwrap(), "id\n");
     }
 
     #[test]
@@ -384,6 +466,38 @@ mod tests {
         )
         .unwrap();
         assert_eq!(String::from_utf8(out).unwrap(), "id,name\n");
+    }
+
+    #[test]
+    fn a_leading_field_comes_first_in_every_format() {
+        let rows = vec![json!({"a": 1, "company": "x.example", "z": [2]})];
+        let lead = |format: Format, columns: &[&str], continued: Option<Vec<String>>| {
+            let mut buf = Vec::new();
+            let columns = columns.iter().map(|s| s.to_string()).collect();
+            let mut writer = RowWriter::new(&mut buf, format, columns).leading("company");
+            if let Some(header) = continued {
+                writer = writer.continuing(header);
+            }
+            writer.write_page(&rows).unwrap();
+            writer.finish().unwrap();
+            String::from_utf8(buf).unwrap()
+        };
+        assert_eq!(
+            lead(Format::Ndjson, &[], None),
+            "{\"company\":\"x.example\",\"a\":1,\"z\":[2]}\n"
+        );
+        assert!(lead(Format::Json, &[], None).starts_with("[\n{\"company\":"));
+        assert_eq!(
+            lead(Format::Csv, &[], None),
+            "company,a,z\nx.example,1,[2]\n"
+        );
+        assert_eq!(
+            lead(Format::Csv, &["z"], None),
+            "company,z\nx.example,[2]\n"
+        );
+        // A file that already has its header gets rows only.
+        let header = vec!["company".to_string(), "a".to_string()];
+        assert_eq!(lead(Format::Csv, &[], Some(header)), "x.example,1\n");
     }
 
     #[test]

@@ -21,7 +21,7 @@ pub fn configure<S: Source>(mut pager: Paginator<S>, global: &Global) -> Paginat
     if let Some(n) = global.max_credits {
         pager = pager.max_credits(n);
     }
-    pager.look_ahead(global.look_ahead as usize)
+    pager.look_ahead(global.look_ahead)
 }
 
 /// Runs a paginated pull: credit guard, then rows to stdout as they arrive; a csv without rows

@@ -1,5 +1,5 @@
-//! `theirstack catalog`: the free catalogs of technologies, categories, industries, locations
-//! and countries whose names and ids the search filters take.
+//! `theirstack catalog`: the free catalogs of technologies, keywords, their categories,
+//! industries, locations and countries whose names and ids the search filters take.
 
 use super::country_code;
 use crate::output::emit_response;
@@ -30,6 +30,29 @@ pub enum CatalogCommand {
         /// Parent category slug.
         #[arg(long)]
         category: Option<String>,
+    },
+    /// Keywords: technologies and buying-intent topics alike, paged.
+    #[cfg(theirstack_has = "op:get_catalog_keywords_v0")]
+    Keywords(super::catalog_keywords::KeywordArgs),
+    /// Top-level keyword categories, with keyword and company counts.
+    #[cfg(theirstack_has = "op:list_keyword_categories_v1")]
+    KeywordCategories {
+        /// Only this category (slug).
+        #[arg(long, value_name = "SLUG")]
+        category: Option<String>,
+    },
+    /// Keyword subcategories, with a sample of their keywords.
+    #[cfg(theirstack_has = "op:list_keyword_subcategories_v1")]
+    KeywordSubcategories {
+        /// Only the subcategories of this top-level category (slug).
+        #[arg(long, value_name = "SLUG")]
+        category: Option<String>,
+        /// Only this subcategory (slug; needs --category).
+        #[arg(long, value_name = "SLUG", requires = "category")]
+        subcategory: Option<String>,
+        /// Keywords listed per subcategory (the API's default: 5).
+        #[arg(long, value_name = "N")]
+        sample: Option<u32>,
     },
     /// Industries and their ids.
     #[cfg(theirstack_has = "op:get_catalog_industries_v0")]
@@ -83,6 +106,34 @@ pub async fn run(client: &Client, global: &Global, command: CatalogCommand) -> O
                 call = call.category_slug(category);
             }
             emit_response(global, "list_subcategories_v1", call.send().await?)
+        }
+        #[cfg(theirstack_has = "op:get_catalog_keywords_v0")]
+        Cat::Keywords(args) => super::catalog_keywords::run(client, global, args).await,
+        #[cfg(theirstack_has = "op:list_keyword_categories_v1")]
+        Cat::KeywordCategories { category } => {
+            let mut call = client.list_keyword_categories_v1();
+            if let Some(category) = category {
+                call = call.category_slug(category);
+            }
+            emit_response(global, "list_keyword_categories_v1", call.send().await?)
+        }
+        #[cfg(theirstack_has = "op:list_keyword_subcategories_v1")]
+        Cat::KeywordSubcategories {
+            category,
+            subcategory,
+            sample,
+        } => {
+            let mut call = client.list_keyword_subcategories_v1();
+            if let Some(category) = category {
+                call = call.category_slug(category);
+            }
+            if let Some(subcategory) = subcategory {
+                call = call.subcategory_slug(subcategory);
+            }
+            if let Some(sample) = sample {
+                call = call.num_technologies_per_category(i64::from(sample));
+            }
+            emit_response(global, "list_keyword_subcategories_v1", call.send().await?)
         }
         #[cfg(theirstack_has = "op:get_catalog_industries_v0")]
         Cat::Industries { name } => {

@@ -5,7 +5,11 @@
 //! against the typed body so an unknown key is refused by name; flags given alongside it win.
 
 pub mod api;
+#[cfg(theirstack_has = "op:buying_intents_v1")]
+pub mod buying_intents;
 pub mod catalog;
+#[cfg(theirstack_has = "op:get_catalog_keywords_v0")]
+pub mod catalog_keywords;
 pub mod companies;
 pub mod company_lists;
 pub mod credits;
@@ -15,6 +19,11 @@ pub mod credits;
 ))]
 pub mod datasets;
 pub mod jobs;
+#[cfg(any(
+    theirstack_has = "op:technographics_v1",
+    theirstack_has = "op:buying_intents_v1"
+))]
+pub mod lookup;
 pub mod sandbox;
 pub mod saved_searches;
 #[cfg(theirstack_has = "op:technographics_v1")]
@@ -35,16 +44,20 @@ pub enum Command {
     /// Company search (3 credits per company).
     #[command(subcommand)]
     Companies(companies::CompaniesCommand),
-    /// Technologies one company uses (3 credits per lookup).
+    /// Technologies a company uses, or every company of a file (3 credits per lookup).
     #[cfg(theirstack_has = "op:technographics_v1")]
     Technographics(technographics::TechArgs),
+    /// Buying-intent topics of a company, or of every company of a file (3 credits per lookup).
+    #[cfg(theirstack_has = "op:buying_intents_v1")]
+    #[command(name = "buying-intents")]
+    BuyingIntents(buying_intents::IntentArgs),
     /// API credit balance and consumption, and requests per day.
     #[command(subcommand)]
     Credits(credits::CreditsCommand),
     /// Manage webhooks and their events.
     #[command(subcommand)]
     Webhooks(webhooks::WebhooksCommand),
-    /// Catalog of technologies, industries and locations used in filters (free).
+    /// Catalog of technologies, keywords, industries and locations used in filters (free).
     #[command(subcommand)]
     Catalog(catalog::CatalogCommand),
     /// Saved searches (webhooks listen to them).

@@ -22,13 +22,33 @@ pub enum WebhooksCommand {
     Get { id: i64 },
     /// Create a webhook on a saved search.
     #[cfg(theirstack_has = "op:post_webhooks_v0")]
-    Create(WebhookFields),
+    Create {
+        #[command(flatten)]
+        fields: WebhookFields,
+        /// Event types to deliver, comma-separated, such as job_new,job_closed (default: the
+        /// primary event of the saved search's type; see `webhooks event-types`).
+        #[cfg(theirstack_has = "WebhookCreate.active_event_types")]
+        #[arg(long, value_delimiter = ',', value_name = "EVENT[,EVENT...]")]
+        active_event_types: Vec<String>,
+    },
     /// Replace a webhook's settings (URL and saved search are required).
     #[cfg(theirstack_has = "op:patch_webhooks_by_id_v0")]
     Update {
         id: i64,
         #[command(flatten)]
         fields: WebhookFields,
+        /// Event types to deliver, comma-separated, such as job_new,job_closed (left out: not
+        /// changed; see `webhooks event-types`).
+        #[cfg(theirstack_has = "WebhookUpdate.active_event_types")]
+        #[arg(long, value_delimiter = ',', value_name = "EVENT[,EVENT...]")]
+        active_event_types: Vec<String>,
+    },
+    /// The event types a webhook can listen to.
+    #[cfg(theirstack_has = "op:get_webhooks_event_types_v0")]
+    EventTypes {
+        /// Only those of this saved search type: jobs or companies.
+        #[arg(long, value_name = "TYPE")]
+        search_type: Option<String>,
     },
     /// Start delivering (replays events missed while disabled).
     #[cfg(theirstack_has = "op:patch_webhooks_status_v0")]
@@ -142,8 +162,16 @@ pub async fn run(client: &Client, global: &Global, command: WebhooksCommand) -> 
             client.get_webhooks_by_id_v0().webhook_id(id).send().await?,
         ),
         #[cfg(theirstack_has = "op:post_webhooks_v0")]
-        W::Create(f) => {
-            let body: types::WebhookCreate = webhook_body(f)?;
+        W::Create {
+            fields,
+            #[cfg(theirstack_has = "WebhookCreate.active_event_types")]
+            active_event_types,
+        } => {
+            #[allow(unused_mut)]
+            let mut body = webhook_json(fields);
+            #[cfg(theirstack_has = "WebhookCreate.active_event_types")]
+            set_event_types(&mut body, &active_event_types)?;
+            let body: types::WebhookCreate = typed_body(body)?;
             emit_response(
                 global,
                 "post_webhooks_v0",
@@ -151,8 +179,17 @@ pub async fn run(client: &Client, global: &Global, command: WebhooksCommand) -> 
             )
         }
         #[cfg(theirstack_has = "op:patch_webhooks_by_id_v0")]
-        W::Update { id, fields } => {
-            let body: types::WebhookUpdate = webhook_body(fields)?;
+        W::Update {
+            id,
+            fields,
+            #[cfg(theirstack_has = "WebhookUpdate.active_event_types")]
+            active_event_types,
+        } => {
+            #[allow(unused_mut)]
+            let mut body = webhook_json(fields);
+            #[cfg(theirstack_has = "WebhookUpdate.active_event_types")]
+            set_event_types(&mut body, &active_event_types)?;
+            let body: types::WebhookUpdate = typed_body(body)?;
             emit_response(
                 global,
                 "patch_webhooks_by_id_v0",
@@ -163,6 +200,21 @@ pub async fn run(client: &Client, global: &Global, command: WebhooksCommand) -> 
                     .send()
                     .await?,
             )
+        }
+        #[cfg(theirstack_has = "op:get_webhooks_event_types_v0")]
+        W::EventTypes { search_type } => {
+            let mut call = client.get_webhooks_event_types_v0();
+            if let Some(search_type) = search_type {
+                let kind = types::SavedSearchType::from(search_type.as_str());
+                if !kind.is_known() {
+                    return Err(Failure::Usage(format!(
+                        "unknown search type `{search_type}`: expected one of {}",
+                        types::SavedSearchType::VALUES.join(", ")
+                    )));
+                }
+                call = call.search_type(kind);
+            }
+            emit_response(global, "get_webhooks_event_types_v0", call.send().await?)
         }
         #[cfg(theirstack_has = "op:patch_webhooks_status_v0")]
         W::Enable { id } | W::Disable { id } => {
@@ -307,9 +359,13 @@ pub async fn run(client: &Client, global: &Global, command: WebhooksCommand) -> 
     }
 }
 
-/// A webhook create or update body from the flags, checked by the typed body (URL length,
+/// A webhook create or update body from the flags, to be checked by the typed body (URL length,
 /// secret length). Flags left out are not sent.
-fn webhook_body<T: serde::de::DeserializeOwned>(f: WebhookFields) -> Result<T, Failure> {
+#[cfg(any(
+    theirstack_has = "op:post_webhooks_v0",
+    theirstack_has = "op:patch_webhooks_by_id_v0"
+))]
+fn webhook_json(f: WebhookFields) -> Value {
     let mut body = serde_json::json!({ "url": f.url, "search_id": f.search_id });
     if let Some(description) = f.description {
         body["description"] = description.into();
@@ -323,7 +379,35 @@ fn webhook_body<T: serde::de::DeserializeOwned>(f: WebhookFields) -> Result<T, F
     if let Some(secret) = f.secret {
         body["secret"] = secret.into();
     }
-    typed_body(body)
+    body
+}
+
+/// Sets `active_event_types` from `--active-event-types` (left out when not given); an unknown
+/// event type is refused with the known ones, before any request.
+#[cfg(any(
+    theirstack_has = "WebhookCreate.active_event_types",
+    theirstack_has = "WebhookUpdate.active_event_types"
+))]
+fn set_event_types(body: &mut Value, values: &[String]) -> Result<(), Failure> {
+    if values.is_empty() {
+        return Ok(());
+    }
+    let mut events: Vec<Value> = Vec::new();
+    for value in values {
+        let event = types::WebhookEventType::from(value.trim());
+        if !event.is_known() {
+            return Err(Failure::Usage(format!(
+                "--active-event-types: unknown event type `{value}`: expected one of {}",
+                types::WebhookEventType::VALUES.join(", ")
+            )));
+        }
+        let event = Value::from(event.as_str());
+        if !events.contains(&event) {
+            events.push(event);
+        }
+    }
+    body["active_event_types"] = Value::Array(events);
+    Ok(())
 }
 
 /// `webhooks verify`: checks a saved delivery against its signature and prints it decoded.
