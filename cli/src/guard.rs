@@ -68,16 +68,9 @@ guarded_by_caps!(
     CatalogLocations => "op:get_catalog_locations_v0",
     CatalogTechnologies => "op:get_catalog_technologies_v0",
     CatalogIndustries => "op:get_catalog_industries_v0",
+    CatalogKeywords => "op:get_catalog_keywords_v0",
     CompanyListCompanies => "op:get_company_lists_companies_v0"
 );
-
-/// The keyword catalog, paged by the CLI's own source: free.
-#[cfg(theirstack_has = "op:get_catalog_keywords_v0")]
-impl Guarded for Paginator<crate::commands::catalog_keywords::CatalogKeywords> {
-    async fn estimate_spend(&self) -> theirstack::Result<Option<Estimate>> {
-        Ok(Some(self.estimate_from(None)))
-    }
-}
 
 /// Asks on a terminal before a pull that may spend more than [`UNASKED_CREDIT_LIMIT`] credits;
 /// refuses when not interactive.

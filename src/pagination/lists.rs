@@ -153,6 +153,30 @@ list_source!(
 );
 
 list_source!(
+    /// The keyword catalog (`GET /v0/catalog/keywords`, `get_catalog_keywords_v0`: technologies and
+    /// buying-intent topics alike), free, page paging (the endpoint has no `offset`). Paged by
+    /// [`Client::catalog_keywords`].
+    #[derive(Default)]
+    CatalogKeywords, "op:get_catalog_keywords_v0", get_catalog_keywords_v0, Page, types::KeywordAggregated,
+    required {},
+    optional {
+        q: String,
+        name_pattern: String,
+        starts_with: String,
+        slugs: Vec<String>,
+        keyword_type: types::KeywordType,
+        keyword_type_not: Vec<types::KeywordType>,
+        category_slug: String,
+        category_pattern: String,
+        parent_category_slug: String,
+        parent_category_pattern: String,
+    },
+    rows |rows| rows,
+    key |keyword| RowKey::Str(keyword.slug.clone()),
+    entry catalog_keywords
+);
+
+list_source!(
     /// The industries catalog (`GET /v0/catalog/industries`, `get_catalog_industries_v0`), free,
     /// page paging (the endpoint has no `offset`). Paged by [`Client::catalog_industries`].
     #[derive(Default)]

@@ -28,6 +28,7 @@
 //! | [`Client::webhook_events`] | `get_webhooks_events_v0` | free |
 //! | [`Client::catalog_locations`] | `get_catalog_locations_v0` | free |
 //! | [`Client::catalog_technologies`] | `get_catalog_technologies_v0` (deprecated) | free |
+//! | [`Client::catalog_keywords`] | `get_catalog_keywords_v0` | free |
 //! | [`Client::catalog_industries`] | `get_catalog_industries_v0` | free |
 //! | [`Client::company_list_companies`] | `get_company_lists_companies_v0` | free |
 //!
