@@ -26,7 +26,7 @@
 //!
 //! # Operations
 //!
-//! All 42 operations of the crate's document, each compiled only when the document the crate
+//! All 47 operations of the crate's document, each compiled only when the document the crate
 //! was built from has it (`#[cfg(theirstack_has = "op:<operationId>")]`):
 //!
 //! | Operation | Notes |
@@ -34,13 +34,16 @@
 //! | `POST /v1/jobs/search` | needs one of `posted_at_max_age_days`, `posted_at_gte`, `posted_at_lte`, `company_domain_or`, `company_linkedin_url_or`, `company_name_or`; 1 credit per job |
 //! | `POST /v1/companies/search` | 3 credits per company; `jobs_found` (≤ 5) with `job_filters`, `technologies_found` with `tech_filters` or `expand_technology_slugs` |
 //! | `POST /v1/companies/technologies` | needs `company_domain`, `company_name`, `company_linkedin_url` or `company_id` (all given must match); 3 credits per lookup that returns rows; `limit` defaults to 25 |
+//! | `POST /v1/companies/buying_intents` | the company's buying-intent topics (see [data](#data)), named and paged as technographics, 3 credits per lookup that returns rows, none when empty; rows are `TopicFound`, the topic under `technology` |
 //! | `GET /v0/billing/credit-balance` | `api_credits` left and `used_api_credits` spent |
 //! | `GET /v0/teams/credits_consumption`, `GET /v0/requests/count` | one bucket per UTC day of the window, zeros included (see [daily counts](#daily-counts)); the request count counts every request that passed the key check, and none for `is_origin_app=true` |
 //! | `GET`, `POST /v0/saved_searches`; `GET`, `PATCH /v0/saved_searches/{id}`; `PATCH …/archive` | three saved searches exist from the start: 1 and 2 search jobs, 3 searches companies; the list takes `user_ids`, `types`, `order_by` (default `updated_at`) and `order_direction` (default `desc`); an update sets the fields it has (a new `type` needs a `body`); an archived search leaves the list, still answers by id and takes no new webhook; archiving answers `{"id", "status": "archived"}` |
 //! | `GET`, `POST /v0/company_lists`; `GET`, `PATCH`, `DELETE /v0/company_lists/{id}`; `POST …/add_companies`, `…/remove_companies`, `…/duplicate`, `/v0/company_lists/add_companies`; `GET …/companies`, `…/companies/export` | in memory: list 1, "Revealed companies", holds three companies from the start and cannot be deleted (422); companies are named by `id`, unknown ones skipped; the companies page by `offset` or `page` with `limit` (default 25, both styles at once is a 422), sorted by `order_by`/`order_direction`, filtered by `company_name_partial`; an export answers a made-up `exports.sandbox.invalid` URL; delete and add-to-many answer `null`, an unknown list in add-to-many is a 404 that changes nothing |
 //! | `GET /v0/catalog/locations`, `…/industries`, `…/technologies`, `…/jobs_companies_per_job_country_code`, `…/companies_per_company_country_code`; `GET /v1/catalog/technologies/categories`, `…/subcategories` | free, from the data: locations are the 14 countries (`PCLI`), their regions (`ADM1`) and cities (`PPL`, with the ids the jobs' `locations` carry), `limit` 1 to 100,000 (default 5) with `offset`; industries, technologies and the per-country counts page by `page` and `limit` (default 25) and count from the jobs and companies; text filters are case-insensitive substrings, an empty slug in `slugs` is a 422; `subcategory_slug` without `category_slug` is a 422, as TheirStack documents |
+//! | `GET /v0/catalog/keywords`; `GET /v1/catalog/keywords/categories`, `…/subcategories` | free: the 54 technologies (`keyword_type: technology`) and the 32 buying-intent topics, with companies, jobs and companies found last week from the data; keywords filter by `keyword_type`, `keyword_type_not`, `slugs`/`slug`, the category slugs and patterns, `q` (name, type and categories; names starting with it first) and `starts_with` (`__other__`: not starting with A-Z), most companies first, paged by `page` and `limit` (default 25); categories and subcategories as for technologies, with both `number_of_keywords` and `number_of_technologies`, both `keywords` and `technologies` (TheirStack has not published which) |
 //! | `GET /v1/datasets`; `POST /v1/datasets/credentials` | four dataset groups (jobs, companies, technologies, technographics) with a parquet and a CSV option each; credentials fixed by the seed, expiring in 7 days; all of it points at `*.sandbox.invalid` and opens nothing |
 //! | `GET`, `POST /v0/webhooks`; `GET`, `PATCH /v0/webhooks/{id}`; `PATCH …/status`, `…/archive` | in memory; see [webhooks](#webhooks) |
+//! | `GET /v0/webhooks/event-types` | `job_new` and `job_closed` for `search_type=jobs`, `company_new` for `companies`, all three without it |
 //! | `GET /v0/webhooks/{id}/events`, `…/events/count`; `GET /v0/webhooks/events/count`; `POST /v0/webhooks/events/retry`, `/v0/webhooks/test` | see [webhooks](#webhooks) |
 //!
 //! Every operation needs `Authorization: Bearer <key>` with the configured key. Another path is a
@@ -128,8 +131,8 @@
 //!
 //! # Rate limits
 //!
-//! The configured windows (default: TheirStack's paid tier, 4 per second) are shared by the three
-//! searches, as sliding windows on [`tokio::time::Instant`] (so tests on tokio's paused clock
+//! The configured windows (default: TheirStack's paid tier, 4 per second) are shared by the
+//! searches (job search, company search, technographics and buying intents), as sliding windows on [`tokio::time::Instant`] (so tests on tokio's paused clock
 //! control them). Each answer of those endpoints, 429 included, carries `RateLimit`,
 //! `RateLimit-Policy`, `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`, one item
 //! per window in the configured order; a refused request is not counted. Other endpoints are not
@@ -155,6 +158,13 @@
 //! a missing `secret` in an update keeps the current one. Deliveries go only to loopback hosts
 //! unless [`SandboxConfig::allow_remote_webhooks`] is set.
 //!
+//! `active_event_types` (where the document has it) lists the event types a webhook listens to:
+//! `job_new` and `job_closed` on a jobs search, `company_new` on a companies search (another is
+//! a 422); without it, the search's primary type (`event_type`). The initial events are made
+//! only when the primary type is listened to. The list is stored and echoed in every webhook
+//! answer (`null` when none was given), although the document's `Webhook` has no such field; an
+//! update without it keeps it, `null` resets it.
+//!
 //! # Data
 //!
 //! [`SandboxConfig::jobs`] jobs (default 5,000) of [`SandboxConfig::companies`] companies
@@ -162,9 +172,12 @@
 //! 14 countries, remote and hybrid flags, seniorities, employment statuses, salaries in local
 //! currency and USD, technology slugs from a catalogue of 54, descriptions of a few hundred
 //! bytes, locations, hiring teams and the embedded company; companies have firmographics, a
-//! technology stack and technographics rows. Jobs were posted in the 90 days before
-//! [`SandboxConfig::now`] (default 2026-03-01T12:00:00Z); the sandbox's clock starts there and
-//! advances with [`tokio::time::Instant`]. Domains end in `.example`, other URLs in `.invalid`.
+//! technology stack, technographics rows and 2 to 7 buying-intent topics from a catalogue of 32
+//! (initiatives, activities, regulations, risks and concepts, in 13 categories under 5 parents),
+//! each with mentions in some of the company's jobs and a seeded history; the topics come from a
+//! second generator of the seed, so they changed no other record of a seed. Jobs were posted in
+//! the 90 days before [`SandboxConfig::now`] (default 2026-03-01T12:00:00Z); the sandbox's clock
+//! starts there and advances with [`tokio::time::Instant`]. Domains end in `.example`, other URLs in `.invalid`.
 
 // Generated types are built with `Default::default()` and field assignment, with their builders
 // or through serde, never with struct literals, so that a field a new document adds cannot break

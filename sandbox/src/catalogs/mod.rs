@@ -1,11 +1,20 @@
 //! The catalogs answered from the synthetic data: locations, industries, and jobs and companies
-//! per country code here; technologies and their categories in `technologies`.
+//! per country code here; technologies and their categories in `technologies`; keywords
+//! (technologies and buying-intent topics) and their categories in `keywords`.
 //!
 //! Rule: every catalog is free and read-only, computed from the data of the seed; text filters
 //! are case-insensitive substrings, slug and code filters exact; pages are cut as the endpoint
 //! pages (`offset` or `page`, with `limit`), and `metadata.total_results` counts every match.
 
+mod keywords;
 mod technologies;
+
+#[cfg(theirstack_has = "op:list_keyword_categories_v1")]
+pub(crate) use keywords::keyword_categories;
+#[cfg(theirstack_has = "op:list_keyword_subcategories_v1")]
+pub(crate) use keywords::keyword_subcategories;
+#[cfg(theirstack_has = "op:get_catalog_keywords_v0")]
+pub(crate) use keywords::keywords;
 
 #[cfg(theirstack_has = "op:list_categories_v1")]
 pub(crate) use technologies::categories;

@@ -1,16 +1,19 @@
 //! Synthetic data: companies, their jobs and their technographics, as one `Dataset`.
 //!
 //! Rule: everything is drawn from one `fastrand::Rng::with_seed(seed)` in a fixed order and dated
-//! relative to the sandbox's `now`, so a seed always gives the same records; the records are the
-//! generated API types, so they serialize exactly as the OpenAPI document says. Names, domains
-//! (`*.example`) and URLs (`*.invalid`, LinkedIn slugs) are made up. The tables are in
-//! `catalog`, the drawing of companies and jobs in `companies` and `jobs`.
+//! relative to the sandbox's `now`, so a seed always gives the same records (the buying-intent
+//! topics from a second generator of the same seed); the records are the generated API types, so
+//! they serialize exactly as the OpenAPI document says. Names, domains (`*.example`) and URLs
+//! (`*.invalid`, LinkedIn slugs) are made up. The tables are in `catalog` and `topics`, the
+//! drawing of companies, jobs and topics in `companies`, `jobs` and `topics`.
 
 mod catalog;
 mod companies;
 mod jobs;
+mod topics;
 
 pub(crate) use catalog::{COUNTRIES, NAME_TAILS, STAFFING, TECHS, Tech};
+pub(crate) use topics::TOPICS;
 
 use catalog::NAME_HEADS;
 
@@ -99,6 +102,9 @@ pub(crate) struct Company {
     pub(crate) record: types::CompanyWithTechnologySlugs,
     /// Technographics rows: confidence, then jobs, descending.
     pub(crate) technologies: Vec<types::KeywordFound>,
+    /// Buying-intent topic rows, in the technographics row shape: confidence, then jobs,
+    /// descending.
+    pub(crate) topics: Vec<types::KeywordFound>,
     /// Its jobs, as indices into [`Dataset::jobs`], in search order.
     pub(crate) jobs: Vec<usize>,
 }
@@ -217,6 +223,7 @@ pub(crate) fn generate(
     for (i, d) in job_drafts.iter().enumerate() {
         company_jobs[d.company].push(i);
     }
+    let mut topic_rng = Rng::with_seed(seed ^ topics::TOPIC_SALT);
     let mut out: Vec<Company> = Vec::with_capacity(companies);
     for (c, draft) in drafts.into_iter().enumerate() {
         let mut record = draft.record;
@@ -228,9 +235,11 @@ pub(crate) fn generate(
             .count() as i64;
         let technologies =
             technographics(&mut rng, &record, &draft.stack, own, &job_drafts, today)?;
+        let topics = topics::topics(&mut topic_rng, &record, own, &job_drafts, today)?;
         out.push(Company {
             record,
             technologies,
+            topics,
             jobs: own.clone(),
         });
     }
@@ -306,6 +315,11 @@ mod tests {
             .collect();
         assert_eq!(names.len(), 200);
         assert!(data.companies.iter().all(|c| !c.technologies.is_empty()));
+        assert!(
+            data.companies
+                .iter()
+                .all(|c| (2..=7).contains(&c.topics.len()))
+        );
     }
 
     #[test]
