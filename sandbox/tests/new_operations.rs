@@ -89,6 +89,11 @@ fn confidence(row: &types::TopicFound) -> u8 {
     }
 }
 
+#[cfg(all(
+    theirstack_has = "op:buying_intents_v1",
+    theirstack_has = "op:get_catalog_keywords_v0",
+    theirstack_has = "TechDetailsFilters.keyword_slug_or"
+))]
 #[tokio::test]
 async fn buying_intents_are_seeded_topics_of_one_company() -> TestResult {
     let (sandbox, twin) = (start(7).await, start(7).await);
@@ -207,6 +212,7 @@ async fn buying_intents_are_seeded_topics_of_one_company() -> TestResult {
     Ok(())
 }
 
+#[cfg(theirstack_has = "op:get_webhooks_event_types_v0")]
 #[tokio::test]
 async fn webhook_event_types_follow_the_search_type() -> TestResult {
     let sandbox = start(1).await;
@@ -255,6 +261,11 @@ async fn webhook_event_types_follow_the_search_type() -> TestResult {
     Ok(())
 }
 
+#[cfg(all(
+    theirstack_has = "op:get_catalog_keywords_v0",
+    theirstack_has = "op:list_keyword_categories_v1",
+    theirstack_has = "op:list_keyword_subcategories_v1"
+))]
 #[tokio::test]
 async fn keyword_catalogs_list_technologies_and_topics() -> TestResult {
     let sandbox = start(3).await;
@@ -422,6 +433,7 @@ async fn create(sandbox: &Sandbox, body: Value) -> (u16, Value) {
     raw(sandbox, "POST", "/v0/webhooks", Some(body)).await
 }
 
+#[cfg(theirstack_has = "WebhookCreate.active_event_types")]
 #[tokio::test]
 async fn webhooks_store_and_echo_active_event_types() -> TestResult {
     let sandbox = start(5).await;

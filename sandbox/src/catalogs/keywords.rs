@@ -175,7 +175,8 @@ pub(crate) fn keywords(shared: &Shared, query: &Query) -> Result<Response, Failu
     let parent_slug = query.get("parent_category_slug");
     let q = query.get("q");
     let prefix = query.get("starts_with");
-    let data = &shared.data;
+    let snapshot = shared.data();
+    let data = &*snapshot;
     let matched: Vec<Keyword> = catalog()
         .into_iter()
         .filter(|k| {
@@ -247,6 +248,7 @@ fn distinct<K: PartialEq + Copy>(keywords: &[Keyword], key: impl Fn(&Keyword) ->
 #[cfg(theirstack_has = "op:list_keyword_categories_v1")]
 pub(crate) fn keyword_categories(shared: &Shared, query: &Query) -> Result<Response, Failure> {
     let wanted = query.get("category_slug");
+    let data = shared.data();
     let all = catalog();
     let rows = distinct(&all, |k| (k.parent, k.parent_slug))
         .into_iter()
@@ -261,7 +263,7 @@ pub(crate) fn keyword_categories(shared: &Shared, query: &Query) -> Result<Respo
             built::<types::KeywordParentCategoryItem, _>(
                 types::KeywordParentCategoryItem::builder()
                     .name(name)
-                    .number_of_companies(Some(count(companies_with_any(&shared.data, &members))))
+                    .number_of_companies(Some(count(companies_with_any(&data, &members))))
                     .number_of_keywords(n)
                     .number_of_technologies(n)
                     .slug(slug),
@@ -293,7 +295,8 @@ pub(crate) fn keyword_subcategories(shared: &Shared, query: &Query) -> Result<Re
         .unwrap_or(5)
         .max(0);
     let per_category = usize::try_from(per_category).unwrap_or(usize::MAX);
-    let data = &shared.data;
+    let snapshot = shared.data();
+    let data = &*snapshot;
     let all = catalog();
     let rows = distinct(&all, |k| (k.category, k.category_slug, k.parent_slug))
         .into_iter()

@@ -175,7 +175,8 @@ pub(crate) fn industries(shared: &Shared, query: &Query) -> Result<Response, Fai
         .filter(|(_, name)| contains(name, pattern))
         .collect();
     let range = list_window(query, matched.len(), 25, None, Style::Page)?;
-    let data = &shared.data;
+    let snapshot = shared.data();
+    let data = &*snapshot;
     let rows: Vec<types::IndustryStats> = matched[range]
         .iter()
         .map(|&(id, name)| {
@@ -213,7 +214,8 @@ fn countries_named(query: &Query) -> Vec<usize> {
 /// companies hiring there, most jobs first; `country`; `page` and `limit`.
 #[cfg(theirstack_has = "op:get_catalog_jobs_companies_per_job_country_code_v0")]
 pub(crate) fn jobs_per_country(shared: &Shared, query: &Query) -> Result<Response, Failure> {
-    let data = &shared.data;
+    let snapshot = shared.data();
+    let data = &*snapshot;
     let mut rows: Vec<(usize, usize, usize)> = countries_named(query)
         .into_iter()
         .map(|i| {
@@ -254,7 +256,8 @@ pub(crate) fn jobs_per_country(shared: &Shared, query: &Query) -> Result<Respons
 /// country, most first; `country`; `page` and `limit`.
 #[cfg(theirstack_has = "op:get_catalog_companies_per_company_country_code_v0")]
 pub(crate) fn companies_per_country(shared: &Shared, query: &Query) -> Result<Response, Failure> {
-    let data = &shared.data;
+    let snapshot = shared.data();
+    let data = &*snapshot;
     let mut rows: Vec<(usize, usize)> = countries_named(query)
         .into_iter()
         .map(|i| {

@@ -9,6 +9,7 @@
 
 mod catalog;
 mod companies;
+mod growth;
 mod jobs;
 mod topics;
 
@@ -21,7 +22,8 @@ use crate::errors::{Failure, built, retype};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use companies::{CompanyDraft, company_draft, technographics};
 use fastrand::Rng;
-use jobs::{JobDraft, job_draft};
+use growth::Growth;
+use jobs::{JobDraft, Owner, job_draft};
 use theirstack::types;
 
 /// A job's `url`, which TheirStack's own document makes a `String` and ours an `Option<String>`.
@@ -107,17 +109,44 @@ pub(crate) struct Company {
     pub(crate) topics: Vec<types::KeywordFound>,
     /// Its jobs, as indices into [`Dataset::jobs`], in search order.
     pub(crate) jobs: Vec<usize>,
+    /// The country and city of its head office (indices into [`COUNTRIES`]) and its stack
+    /// (indices into [`TECHS`]), for the jobs it adds.
+    pub(crate) country: usize,
+    pub(crate) city: usize,
+    pub(crate) stack: Vec<usize>,
+}
+
+impl Company {
+    fn owner(&self) -> Owner<'_> {
+        Owner {
+            record: &self.record,
+            country: self.country,
+            city: self.city,
+            stack: &self.stack,
+        }
+    }
 }
 
 /// All synthetic data of one sandbox.
-#[derive(Debug)]
+///
+/// Jobs are only ever appended (`add_jobs` in `growth`), so that an index into [`Dataset::jobs`]
+/// names the same job for the life of the sandbox (webhook events hold such indices); the search
+/// order is kept apart, in [`Dataset::order`].
+#[derive(Debug, Clone)]
 pub(crate) struct Dataset {
     /// Companies, in generation order.
     pub(crate) companies: Vec<Company>,
-    /// Jobs in search order: `date_posted`, `discovered_at`, `id`, all descending.
+    /// Jobs: those generated at start in search order, then those added, in the order added.
     pub(crate) jobs: Vec<types::JobWithMatchingPhrasesResponseOutput>,
     /// The company of each job, as an index into `companies`.
     pub(crate) job_company: Vec<usize>,
+    /// When each job was closed (`None`: open).
+    pub(crate) closed_at: Vec<Option<DateTime<Utc>>>,
+    /// Every job, as indices into `jobs`, in search order: `date_posted`, `discovered_at`, `id`,
+    /// all descending.
+    pub(crate) order: Vec<usize>,
+    /// What adding jobs draws from.
+    growth: Growth,
 }
 
 pub(crate) fn chance(rng: &mut Rng, p: f64) -> bool {
@@ -206,7 +235,14 @@ pub(crate) fn generate(
             let rank = (rng.f64().powf(2.2) * companies as f64) as usize;
             let company = owners[rank.min(companies - 1)];
             let id = base_id + (i as i64) * 5 + rng.i64(0..5);
-            job_drafts.push(job_draft(&mut rng, id, company, &drafts, now)?);
+            let d = &drafts[company];
+            let owner = Owner {
+                record: &d.record,
+                country: d.country,
+                city: d.city,
+                stack: &d.stack,
+            };
+            job_drafts.push(job_draft(&mut rng, id, company, &owner, now)?);
         }
     }
     job_drafts.sort_by(|a, b| {
@@ -241,10 +277,14 @@ pub(crate) fn generate(
             technologies,
             topics,
             jobs: own.clone(),
+            country: draft.country,
+            city: draft.city,
+            stack: draft.stack,
         });
     }
     let job_company = job_drafts.iter().map(|d| d.company).collect();
-    let jobs = job_drafts
+    let next_id = job_drafts.iter().map(|d| d.job.id).max().unwrap_or(base_id) + 1;
+    let jobs: Vec<_> = job_drafts
         .into_iter()
         .map(|mut d| {
             d.job.company_object = out[d.company].record.clone();
@@ -253,8 +293,11 @@ pub(crate) fn generate(
         .collect();
     Ok(Dataset {
         companies: out,
+        closed_at: vec![None; jobs.len()],
+        order: (0..jobs.len()).collect(),
         jobs,
         job_company,
+        growth: Growth::new(seed, owners, next_id),
     })
 }
 
@@ -302,6 +345,7 @@ mod tests {
             let len = job.description.as_ref().unwrap().len();
             assert!((200..1200).contains(&len), "description of {len} bytes");
         }
+        assert_eq!(data.order, (0..data.jobs.len()).collect::<Vec<_>>());
         for pair in data.jobs.windows(2) {
             assert!(
                 (pair[0].date_posted, pair[0].discovered_at)

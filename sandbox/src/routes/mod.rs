@@ -5,12 +5,15 @@
 //! (`#[cfg(theirstack_has = "op:<operationId>")]`); every handler checks the key before it
 //! reads anything else (so a bad key is a 401 first), hands the parts of the request to its
 //! module and answers through [`Shared::finish`]. A 405 names the allowed methods in `Allow`.
+//! The request log ([`crate::request_log`]) wraps every route, fallbacks included; the routes
+//! hand it the body they received.
 
 mod operations;
 mod table;
 
 use crate::errors::{Failure, Kind};
 use crate::request::Query;
+use crate::request_log::{self, ReceivedBody};
 use crate::state::Shared;
 use crate::{validate, webhooks};
 use axum::Router;
@@ -85,6 +88,10 @@ fn op(method: MethodFilter, id: &'static str, operation: Operation) -> MethodRou
                         path: Result<Path<String>, PathRejection>,
                         RawQuery(query): RawQuery,
                         body: Result<Bytes, BytesRejection>| async move {
+        let received = match &body {
+            Ok(bytes) => ReceivedBody::of(bytes),
+            Err(_) => ReceivedBody(None),
+        };
         let result = s.authorize(&headers).and_then(|()| {
             let body = match body {
                 Ok(bytes) => Ok(Bytes::from(validate::body(id, &bytes)?.into_owned())),
@@ -97,7 +104,9 @@ fn op(method: MethodFilter, id: &'static str, operation: Operation) -> MethodRou
             };
             operation(&s, &input)
         });
-        s.finish(result)
+        let mut response = s.finish(result);
+        response.extensions_mut().insert(received);
+        response
     };
     axum::routing::on(method, handler)
 }
@@ -109,6 +118,10 @@ async fn webhook_test(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
+    let received = match &body {
+        Ok(bytes) => ReceivedBody::of(bytes),
+        Err(_) => ReceivedBody(None),
+    };
     let result = match s.authorize(&headers).and_then(|()| {
         let body =
             body.map_err(|e| Failure::validation(format!("cannot read the request body: {e}")))?;
@@ -117,7 +130,9 @@ async fn webhook_test(
         Ok(b) => webhooks::test(&s, &b).await,
         Err(f) => Err(f),
     };
-    s.finish(result)
+    let mut response = s.finish(result);
+    response.extensions_mut().insert(received);
+    response
 }
 
 async fn not_found(State(s): Ctx, uri: Uri) -> Response {
@@ -147,9 +162,14 @@ async fn method_not_allowed(State(s): Ctx, method: Method, uri: Uri) -> Response
     response
 }
 
+/// Every operation, the 404 and 405 fallbacks, and the request log around them all.
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     operations(Router::new())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(
+            shared.clone(),
+            request_log::record,
+        ))
         .with_state(shared)
 }

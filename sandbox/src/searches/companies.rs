@@ -11,7 +11,7 @@ use crate::request;
 use crate::state::Shared;
 use axum::http::StatusCode;
 use axum::response::Response;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use theirstack::types;
 
 /// Copies a company record into a company search row.
@@ -43,8 +43,9 @@ pub(crate) fn matching_companies(
     data: &Dataset,
     filters: &types::CompanySearchFiltersInput,
     now: DateTime<Utc>,
+    precision: Option<Duration>,
 ) -> Result<Vec<(usize, Vec<usize>)>, Failure> {
-    Ok(company_hits(data, filters, now)?
+    Ok(company_hits(data, filters, now, precision)?
         .into_iter()
         .map(|h| (h.index, h.jobs))
         .collect())
@@ -54,12 +55,13 @@ fn company_hits<'a>(
     data: &'a Dataset,
     filters: &types::CompanySearchFiltersInput,
     now: DateTime<Utc>,
+    precision: Option<Duration>,
 ) -> Result<Vec<CompanyHit<'a>>, Failure> {
     let criteria = CompanyCriteria::from_companies(filters)?;
     let jobs = filters
         .job_filters
         .as_ref()
-        .map(JobCriteria::from_job_filters)
+        .map(|f| JobCriteria::from_job_filters(f).map(|c| c.with_precision(precision)))
         .transpose()?;
     let techs = match &filters.tech_filters {
         Some(f) => Some(TechCriteria::from_tech_filters(f)?),
@@ -76,7 +78,7 @@ fn company_hits<'a>(
                 .jobs
                 .iter()
                 .copied()
-                .filter(|&i| j.matches(&data.jobs[i], now))
+                .filter(|&i| j.matches(&data.jobs[i], data.closed_at[i], now))
                 .collect(),
             None => Vec::new(),
         };
@@ -141,9 +143,10 @@ pub(super) fn search(shared: &Shared, body: &[u8]) -> Result<Response, Failure> 
     check_limit(limit)?;
     let blur = filters.blur_company_data == Some(true);
     refuse_preview_with_identifiers(blur, &CompanyCriteria::from_companies(&filters)?)?;
-    let data = &shared.data;
+    let snapshot = shared.data();
+    let data = &*snapshot;
     let with_jobs = filters.job_filters.is_some();
-    let hits = company_hits(data, &filters, shared.now())?;
+    let hits = company_hits(data, &filters, shared.now(), shared.precision())?;
     let range = window(hits.len(), filters.page, filters.offset, limit)?;
     let on_page = range.len();
     let paid = if blur {

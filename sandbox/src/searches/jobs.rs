@@ -1,6 +1,7 @@
-//! Job search (`POST /v1/jobs/search`): the required filter group, the matching jobs, the page
-//! and its credits.
+//! Job search (`POST /v1/jobs/search`): the required filter group, the matching jobs in the
+//! order `order_by` asks for ([`super::order`]), the page and its credits.
 
+use super::order::sort_jobs;
 use super::{JOB_PRICE, charge_rows, count};
 use crate::criteria::{CompanyCriteria, JobCriteria};
 use crate::data::Dataset;
@@ -11,7 +12,7 @@ use crate::request;
 use crate::state::Shared;
 use axum::http::StatusCode;
 use axum::response::Response;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use std::collections::BTreeSet;
 use theirstack::types;
 
@@ -25,20 +26,46 @@ fn has_required_filter(f: &types::JobSearchFiltersInput) -> bool {
         || !f.company_name_or.is_empty()
 }
 
-/// The jobs matching a job search body, as indices in search order.
+/// The job-level and company-level criteria of a job search body.
+pub(crate) struct JobSearchCriteria {
+    jobs: JobCriteria,
+    companies: CompanyCriteria,
+}
+
+impl JobSearchCriteria {
+    /// The criteria of a body, comparing `discovered_at_*` date-times at `precision`.
+    pub(crate) fn new(
+        filters: &types::JobSearchFiltersInput,
+        precision: Option<Duration>,
+    ) -> Result<JobSearchCriteria, Failure> {
+        Ok(JobSearchCriteria {
+            jobs: JobCriteria::from_search(filters)?.with_precision(precision),
+            companies: CompanyCriteria::from_jobs(filters)?,
+        })
+    }
+
+    /// Whether the job at index `j` matches at `now`.
+    pub(crate) fn matches(&self, data: &Dataset, j: usize, now: DateTime<Utc>) -> bool {
+        let job = &data.jobs[j];
+        self.companies.matches(&job.company_object)
+            && self.jobs.matches(job, data.closed_at[j], now)
+    }
+}
+
+/// The jobs matching a job search body, as indices in the default search order (`date_posted`,
+/// `discovered_at`, `id`, all descending).
 pub(crate) fn matching_jobs(
     data: &Dataset,
     filters: &types::JobSearchFiltersInput,
     now: DateTime<Utc>,
+    precision: Option<Duration>,
 ) -> Result<Vec<usize>, Failure> {
-    let jobs = JobCriteria::from_search(filters)?;
-    let companies = CompanyCriteria::from_jobs(filters)?;
+    let criteria = JobSearchCriteria::new(filters, precision)?;
     Ok(data
-        .jobs
+        .order
         .iter()
-        .enumerate()
-        .filter(|(_, job)| companies.matches(&job.company_object) && jobs.matches(job, now))
-        .map(|(i, _)| i)
+        .copied()
+        .filter(|&j| criteria.matches(data, j, now))
         .collect())
 }
 
@@ -54,8 +81,10 @@ pub(super) fn search(shared: &Shared, body: &[u8]) -> Result<Response, Failure> 
     check_limit(limit)?;
     let blur = filters.blur_company_data == Some(true);
     refuse_preview_with_identifiers(blur, &CompanyCriteria::from_jobs(&filters)?)?;
-    let data = &shared.data;
-    let matched = matching_jobs(data, &filters, shared.now())?;
+    let snapshot = shared.data();
+    let data = &*snapshot;
+    let mut matched = matching_jobs(data, &filters, shared.now(), shared.precision())?;
+    sort_jobs(data, &mut matched, &filters.order_by)?;
     let range = window(matched.len(), filters.page, filters.offset, limit)?;
     let on_page = range.len();
     let paid = if blur {

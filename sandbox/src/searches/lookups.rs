@@ -60,7 +60,8 @@ fn lookup_page(
     let limit = filters.limit.map_or(DEFAULT_LIMIT, |l| l.get());
     check_limit(limit)?;
     let criteria = TechCriteria::from_details(filters)?;
-    let data = &shared.data;
+    let snapshot = shared.data();
+    let data = &*snapshot;
     let rows: Vec<types::KeywordFound> = lookup(data, filters)
         .map(|c| {
             rows_of(c)

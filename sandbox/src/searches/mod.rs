@@ -1,6 +1,6 @@
-//! The searches: job search (`jobs`), company search (`companies`), and the one-company lookups
-//! technographics and buying intents (`lookups`), with what they share: the rate limiter, the
-//! prices and the charging of rows.
+//! The searches: job search (`jobs`, ordered by `order`), company search (`companies`), and the
+//! one-company lookups technographics and buying intents (`lookups`), with what they share: the
+//! rate limiter, the prices and the charging of rows.
 //!
 //! Rule: a search authenticates, passes the rate limiter, reads its body into the generated
 //! filter type, checks it the way TheirStack does (422 otherwise), filters the synthetic data,
@@ -12,9 +12,10 @@
 mod companies;
 mod jobs;
 mod lookups;
+mod order;
 
 pub(crate) use companies::matching_companies;
-pub(crate) use jobs::matching_jobs;
+pub(crate) use jobs::{JobSearchCriteria, matching_jobs};
 
 use crate::errors::Failure;
 use crate::state::Shared;

@@ -47,13 +47,15 @@ pub(crate) fn events(shared: &Shared, id: &str, query: &Query) -> Result<Respons
         .unsigned_abs();
     let store = shared.webhooks();
     store.hook(id)?;
+    // Taken after the store, so that every job an event names is in it.
+    let data = shared.data();
     let page: Vec<types::WebhookEvent> = store
         .events
         .iter()
         .filter(|e| e.webhook_id == id && status.as_ref().is_none_or(|s| *s == e.status))
         .skip(usize::try_from(offset).unwrap_or(usize::MAX))
         .take(usize::try_from(limit).unwrap_or(usize::MAX))
-        .map(|e| event_view(shared, e))
+        .map(|e| event_view(&data, e))
         .collect::<Result<_, _>>()?;
     Ok(json_response(StatusCode::OK, &page))
 }

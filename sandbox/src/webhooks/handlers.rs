@@ -23,16 +23,18 @@ fn initial_records(
 ) -> Result<Vec<(Record, DateTime<Utc>)>, Failure> {
     let now = shared.now();
     let cap = shared.config.webhook_events;
+    let data = shared.data();
+    let precision = shared.precision();
     let mut out: Vec<(Record, DateTime<Utc>)> = Vec::new();
     match &search.filters {
         Filters::Jobs(filters) => {
             let mut seen: BTreeSet<usize> = BTreeSet::new();
-            for j in matching_jobs(&shared.data, filters, now)? {
-                let job = &shared.data.jobs[j];
+            for j in matching_jobs(&data, filters, now, precision)? {
+                let job = &data.jobs[j];
                 if listening_start.is_some_and(|t| job.discovered_at.0 <= t) {
                     continue;
                 }
-                if once_per_company && !seen.insert(shared.data.job_company[j]) {
+                if once_per_company && !seen.insert(data.job_company[j]) {
                     continue;
                 }
                 let found = (job.discovered_at.0 + Days::minutes(10)).min(now);
@@ -43,7 +45,7 @@ fn initial_records(
             }
         }
         Filters::Companies(filters) => {
-            let hits = matching_companies(&shared.data, filters, now)?;
+            let hits = matching_companies(&data, filters, now, precision)?;
             let n = hits.len().min(cap);
             for (k, (c, _)) in hits.into_iter().take(n).enumerate() {
                 let found = now - Days::minutes((n - k) as i64);

@@ -92,6 +92,14 @@ pub(crate) fn check_active(
 }
 
 impl Hook {
+    /// Whether the webhook listens to `kind` (a wire value such as `job_closed`).
+    pub(crate) fn listens(&self, kind: &str) -> bool {
+        match &self.active {
+            Some(active) => active.iter().any(|k| k.as_str() == kind),
+            None => self.webhook.event_type.as_str() == kind,
+        }
+    }
+
     /// The webhook as the API answers it: the generated `Webhook`, plus the stored
     /// `active_event_types` (`null` when none were given), which the document's `Webhook` does
     /// not have.

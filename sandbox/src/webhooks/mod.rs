@@ -1,7 +1,7 @@
 //! Webhooks: the in-memory store of webhooks, their events and the saved searches they listen
 //! to; `handlers` answers the webhook operations, `events` the event operations, `kinds` the
-//! event types, `payloads` turns records into what events and deliveries carry, `delivery`
-//! sends them.
+//! event types, `feed` records the events of jobs added or closed while the sandbox runs,
+//! `payloads` turns records into what events and deliveries carry, `delivery` sends them.
 //!
 //! Rule: a webhook listens to a saved search. When it is created, the sandbox records one event
 //! per record its saved search matches (jobs discovered after `listening_start_time` when it is
@@ -19,6 +19,7 @@
 
 mod delivery;
 mod events;
+mod feed;
 mod handlers;
 mod kinds;
 mod payloads;
@@ -34,6 +35,7 @@ pub(crate) use events::events_count;
 pub(crate) use events::events_count_aggregated;
 #[cfg(theirstack_has = "op:post_webhooks_events_retry_v0")]
 pub(crate) use events::retry;
+pub(crate) use feed::{record_closed_jobs, record_new_jobs};
 #[cfg(theirstack_has = "op:patch_webhooks_archive_v0")]
 pub(crate) use handlers::archive;
 #[cfg(theirstack_has = "op:post_webhooks_v0")]
