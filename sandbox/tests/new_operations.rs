@@ -5,13 +5,14 @@
 // serde, never struct literals, so that a field a new document adds cannot break the build.
 #![allow(clippy::field_reassign_with_default)]
 
+mod support;
+
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
+use support::{TestResult, raw, status_of};
 use theirstack::types;
 use theirstack::{Client, Error, RetryPolicy};
 use theirstack_sandbox::{Sandbox, SandboxConfig};
-
-type TestResult = Result<(), Box<dyn std::error::Error>>;
 
 async fn start(seed: u64) -> Sandbox {
     Sandbox::start(SandboxConfig::default().seed(seed).rate_limits(Vec::new()))
@@ -25,24 +26,6 @@ fn client_for(sandbox: &Sandbox) -> Client {
         .retry_policy(RetryPolicy::none())
         .build()
         .expect("client builds")
-}
-
-/// A request the typed client would never send: status and JSON body.
-async fn raw(sandbox: &Sandbox, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-    let method = reqwest::Method::from_bytes(method.as_bytes()).expect("a method");
-    let mut request = reqwest::Client::new()
-        .request(method, format!("{}{path}", sandbox.base_url()))
-        .bearer_auth(sandbox.api_key());
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.expect("sandbox answers");
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
-fn status_of(err: theirstack::api::Error<Value>) -> Option<u16> {
-    Error::from(err).status().map(|s| s.as_u16())
 }
 
 /// The domain and name of the first company of a company search (3 credits).

@@ -1,7 +1,6 @@
-//! What an incremental sync needs of the sandbox, through the crate's public `Client`: job
-//! search `order_by`, jobs that arrive while a client pages (`Sandbox::add_jobs`), the request
-//! log, `discovered_at` compared at second precision, and jobs that close (`Sandbox::close_jobs`)
-//! with their `job.closed` deliveries; all on loopback.
+//! What an incremental sync needs, through the crate's public `Client`: `order_by`, jobs that
+//! arrive while a client pages, the request log, `discovered_at` at second precision, and jobs
+//! that close with their `job.closed` deliveries; all on loopback.
 
 // Generated types are built with `Default::default()` and field assignment, their builders or
 // serde, never struct literals, so that a field a new document adds cannot break the build.

@@ -1,6 +1,5 @@
-//! Events of jobs that arrive or close while the sandbox runs
-//! ([`Sandbox::add_jobs`](crate::Sandbox::add_jobs),
-//! [`Sandbox::close_jobs`](crate::Sandbox::close_jobs)).
+//! Events of jobs that arrive ([`Sandbox::add_jobs`](crate::Sandbox::add_jobs)) or close
+//! ([`Sandbox::close_jobs`](crate::Sandbox::close_jobs)) while the sandbox runs.
 //!
 //! Rule: each active, unarchived webhook on a jobs search that listens to the event type gets
 //! one `IN_PROGRESS` event per job its saved search matches (a new job also honours

@@ -1,7 +1,6 @@
-//! Webhooks: the in-memory store of webhooks, their events and the saved searches they listen
-//! to; `handlers` answers the webhook operations, `events` the event operations, `kinds` the
-//! event types, `feed` records the events of jobs added or closed while the sandbox runs,
-//! `payloads` turns records into what events and deliveries carry, `delivery` sends them.
+//! Webhooks: the in-memory store of webhooks, their events and saved searches; `handlers`,
+//! `events` and `kinds` answer the operations, `feed` records events of jobs added or closed,
+//! `payloads` makes what events and deliveries carry, `delivery` sends them.
 //!
 //! Rule: a webhook listens to a saved search. When it is created, the sandbox records one event
 //! per record its saved search matches (jobs discovered after `listening_start_time` when it is
