@@ -123,6 +123,7 @@ fn by_companies(data: &Dataset, keywords: Vec<Keyword>) -> Vec<(Keyword, usize)>
 }
 
 /// The values of a `KeywordType` parameter, each checked.
+#[cfg(theirstack_has = "op:get_catalog_keywords_v0")]
 fn keyword_types<'q>(query: &'q Query, name: &str) -> Result<Vec<&'q str>, Failure> {
     let values = query.all(name);
     if let Some(bad) = values
