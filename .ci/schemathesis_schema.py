@@ -6,18 +6,19 @@ answers, each pointing at the documented error envelope:
 - 404 on every operation with a path parameter, and on those whose body names other records
   (a webhook's saved search, the events to retry, the lists to add to): an id the account does
   not have;
-- 402 and 429 on the three searches: credits run out, a rate-limit window is full (TheirStack's
-  rate-limit page documents 429 for exactly these; the run gives the sandbox credits enough and no
-  rate limit, so neither should come back).
+- 402 and 429 on the searches (job search, company search, technographics and buying intents):
+  credits run out, a rate-limit window is full (TheirStack's rate-limit page documents 429 for the
+  first three, and buying intents is limited with them; the run gives the sandbox credits enough
+  and no rate limit, so neither should come back).
 
 Query parameters lose their `null` branch (`anyOf: [X, {"type": "null"}]` becomes `X`): a query
 string has no null, a parameter is absent or has a value, and with the branch Schemathesis reads
 `slug=x` as a string where the schema wants an array (it is the one-item array `["x"]`).
 
-One constraint is added too: the items of `slug` and `slugs` of `get_catalog_technologies_v0` are
-not empty (`minLength: 1`). An empty query value is both an empty string and a one-item array of
+One constraint is added too: the items of `slug` and `slugs` of `get_catalog_technologies_v0` and
+`get_catalog_keywords_v0` are not empty (`minLength: 1`). An empty query value is both an empty string and a one-item array of
 an empty string, so Schemathesis counts `slugs=` as valid data and as invalid data at once; the
-sandbox refuses it (no technology has an empty slug).
+sandbox refuses it (no technology or keyword has an empty slug).
 
 Usage: schemathesis_schema.py <document> <output>
 """
@@ -25,7 +26,7 @@ Usage: schemathesis_schema.py <document> <output>
 import json
 import sys
 
-SEARCHES = {"search_jobs_v1", "search_companies_v1", "technographics_v1"}
+SEARCHES = {"search_jobs_v1", "search_companies_v1", "technographics_v1", "buying_intents_v1"}
 NAMING_BODIES = {
     "post_webhooks_v0",
     "patch_webhooks_by_id_v0",
@@ -62,7 +63,7 @@ def main(source, target):
                     if len(kept) == 1 and len(kept) < len(branches):
                         del schema["anyOf"]
                         schema.update(kept[0])
-            if operation.get("operationId") == "get_catalog_technologies_v0":
+            if operation.get("operationId") in {"get_catalog_technologies_v0", "get_catalog_keywords_v0"}:
                 for parameter in operation.get("parameters", []):
                     if parameter.get("name") in {"slug", "slugs"}:
                         parameter["schema"]["items"]["minLength"] = 1

@@ -5,12 +5,14 @@
 //! sandbox serves (against a smaller document, the helpers of the missing ones go unused).
 
 /// Every operation the sandbox serves (the routes of `src/routes.rs`).
-const SERVED: [&str; 42] = [
+const SERVED: [&str; 47] = [
+    "buying_intents_v1",
     "delete_company_lists_by_id_v0",
     "get_billing_credit_balance_v0",
     "get_catalog_companies_per_company_country_code_v0",
     "get_catalog_industries_v0",
     "get_catalog_jobs_companies_per_job_country_code_v0",
+    "get_catalog_keywords_v0",
     "get_catalog_locations_v0",
     "get_catalog_technologies_v0",
     "get_company_lists_by_id_v0",
@@ -23,11 +25,14 @@ const SERVED: [&str; 42] = [
     "get_saved_searches_v0",
     "get_teams_credits_consumption_v0",
     "get_webhooks_by_id_v0",
+    "get_webhooks_event_types_v0",
     "get_webhooks_events_count_aggregated_v0",
     "get_webhooks_events_count_v0",
     "get_webhooks_events_v0",
     "get_webhooks_v0",
     "list_categories_v1",
+    "list_keyword_categories_v1",
+    "list_keyword_subcategories_v1",
     "list_subcategories_v1",
     "patch_company_lists_by_id_v0",
     "patch_saved_searches_archive_v0",

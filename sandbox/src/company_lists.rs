@@ -130,7 +130,8 @@ impl List {
 /// The indices of the companies named by `ids` (and, when given, exact `names`), in the order
 /// asked for, each once; unknown ones are skipped.
 fn companies_named(shared: &Shared, ids: &[String], names: &[String]) -> Vec<usize> {
-    let companies = &shared.data.companies;
+    let data = shared.data();
+    let companies = &data.companies;
     let mut out: Vec<usize> = Vec::new();
     let by_id = ids
         .iter()
@@ -238,7 +239,8 @@ pub(crate) fn remove(shared: &Shared, id: &str, body: &[u8]) -> Result<Response,
     let input: types::BodyPostCompanyListsRemoveCompaniesV0 = request::body(body)?;
     let mut store = shared.company_lists();
     let list = store.list_mut(id)?;
-    let data = &shared.data;
+    let snapshot = shared.data();
+    let data = &*snapshot;
     list.entries.retain(|e| {
         !input
             .company_ids
@@ -272,7 +274,8 @@ fn sorted_entries(shared: &Shared, list: &List, query: &Query) -> Result<Vec<Ent
     let by_name = query.one_of("order_by", &["revealed_at", "name"])? == Some("name");
     let ascending = query.one_of("order_direction", &["asc", "desc"])? == Some("asc");
     let partial = query.get("company_name_partial").map(str::to_lowercase);
-    let data = &shared.data;
+    let snapshot = shared.data();
+    let data = &*snapshot;
     let mut entries: Vec<Entry> = list
         .entries
         .iter()
@@ -312,10 +315,11 @@ pub(crate) fn companies(shared: &Shared, id: &str, query: &Query) -> Result<Resp
     let list = store.list(id)?;
     let entries = sorted_entries(shared, list, query)?;
     let range = list_window(query, entries.len(), 25, None, Style::Both)?;
+    let data = shared.data();
     let items = entries[range]
         .iter()
         .map(|e| {
-            let record = &shared.data.companies[e.company].record;
+            let record = &data.companies[e.company].record;
             built::<types::CompanyListItem, _>(
                 types::CompanyListItem::builder()
                     .added_at(types::Timestamp(e.added_at))

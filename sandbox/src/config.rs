@@ -32,7 +32,12 @@ pub struct SandboxConfig {
     pub(crate) delivery_interval: Option<Duration>,
     pub(crate) delivery_timeout: Duration,
     pub(crate) remote_webhooks: bool,
+    pub(crate) discovered_at_precision: Option<Duration>,
+    pub(crate) request_log: usize,
 }
+
+/// Requests the log keeps by default.
+const DEFAULT_REQUEST_LOG: usize = 10_000;
 
 impl Default for SandboxConfig {
     fn default() -> Self {
@@ -50,6 +55,8 @@ impl Default for SandboxConfig {
             delivery_interval: None,
             delivery_timeout: Duration::from_secs(10),
             remote_webhooks: false,
+            discovered_at_precision: None,
+            request_log: DEFAULT_REQUEST_LOG,
         }
     }
 }
@@ -70,6 +77,8 @@ impl fmt::Debug for SandboxConfig {
             .field("delivery_interval", &self.delivery_interval)
             .field("delivery_timeout", &self.delivery_timeout)
             .field("remote_webhooks", &self.remote_webhooks)
+            .field("discovered_at_precision", &self.discovered_at_precision)
+            .field("request_log", &self.request_log)
             .finish()
     }
 }
@@ -162,6 +171,23 @@ impl SandboxConfig {
         self
     }
 
+    /// Compares the date-times of `discovered_at_gte` and `discovered_at_lte` at this precision:
+    /// the bound and each job's `discovered_at` are both cut down to a multiple of it (since the
+    /// Unix epoch) before they are compared, as a server that keeps whole seconds does with
+    /// `Duration::from_secs(1)`: `discovered_at_gte` of 12:00:00.700 then also finds a job
+    /// discovered at 12:00:00.200. Zero, like the default, compares exactly.
+    pub fn discovered_at_precision(mut self, precision: Duration) -> Self {
+        self.discovered_at_precision = Some(precision);
+        self
+    }
+
+    /// How many requests [`Sandbox::requests`](crate::Sandbox::requests) keeps, the oldest
+    /// dropped first; 0 keeps none. Default 10,000.
+    pub fn request_log(mut self, requests: usize) -> Self {
+        self.request_log = requests;
+        self
+    }
+
     /// Why this configuration cannot be served, if it cannot.
     pub(crate) fn check(&self) -> Result<(), String> {
         ApiKey::new(self.api_key.clone()).map_err(|e| e.to_string())?;
@@ -188,6 +214,12 @@ impl SandboxConfig {
         }
         if self.delivery_timeout.is_zero() {
             return Err("the delivery timeout must not be zero".to_string());
+        }
+        if self
+            .discovered_at_precision
+            .is_some_and(|p| chrono::Duration::from_std(p).is_err())
+        {
+            return Err("the discovered_at precision is too large".to_string());
         }
         Ok(())
     }

@@ -7,6 +7,7 @@
 
 use crate::errors::{Failure, built, json_response};
 use crate::request::Query;
+use crate::request_log::note_charge;
 use crate::state::Shared;
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -51,13 +52,15 @@ impl Ledger {
         self.api_credits = credits;
     }
 
-    /// Spends up to `credits` on `day`; returns what was spent.
+    /// Spends up to `credits` on `day`; returns what was spent, which also counts for the
+    /// request being answered on this task, if any (for the request log).
     pub(crate) fn charge(&mut self, credits: u64, day: NaiveDate) -> u64 {
         let spent = credits.min(self.api_credits);
         if spent > 0 {
             self.api_credits -= spent;
             self.used_api_credits += spent;
             *self.daily.entry(day).or_default() += spent;
+            note_charge(spent);
         }
         spent
     }

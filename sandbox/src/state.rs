@@ -1,19 +1,24 @@
 //! `Shared`: the state the server's handlers and the `Sandbox` handle share.
 //!
-//! Rule: one value per sandbox, behind an `Arc`; the data is read-only, every mutable part sits
-//! behind its own lock, and the sandbox clock is the configured `now` plus the time since start.
+//! Rule: one value per sandbox, behind an `Arc`; every mutable part sits behind its own lock,
+//! and the sandbox clock is the configured `now` plus the time since start. The data is a
+//! snapshot (`Arc<Dataset>`): a request takes one and holds no lock while it reads, and the rare
+//! writer (jobs added or closed) changes it in place when no request holds it, else a copy, so
+//! reads stay fast and no lock order can deadlock. A writer records webhook events after it
+//! released the data, so that a request which sees an event also sees its job.
 
 #[cfg(sandbox_company_lists)]
 use crate::company_lists;
 use crate::config::SandboxConfig;
 use crate::errors::{Failure, Kind};
+use crate::request_log::LoggedRequest;
 use crate::{credits, data, limits, webhooks};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::{DateTime, NaiveDate, Utc};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use tokio::time::Instant;
 
 /// Id of the sandbox's only user and team.
@@ -22,7 +27,7 @@ pub(crate) const USER_ID: i64 = 1;
 /// State shared by the server's handlers and the [`Sandbox`] handle.
 pub(crate) struct Shared {
     pub(crate) config: SandboxConfig,
-    pub(crate) data: data::Dataset,
+    pub(crate) data: RwLock<Arc<data::Dataset>>,
     pub(crate) http: reqwest::Client,
     pub(crate) started: Instant,
     pub(crate) api_key: String,
@@ -34,6 +39,8 @@ pub(crate) struct Shared {
     pub(crate) company_lists: Mutex<company_lists::Store>,
     /// Authorized requests per UTC day, for `GET /v0/requests/count`.
     pub(crate) requests: Mutex<BTreeMap<NaiveDate, u64>>,
+    /// The last requests answered, for [`Sandbox::requests`](crate::Sandbox::requests).
+    pub(crate) request_log: Mutex<VecDeque<LoggedRequest>>,
     pub(crate) delivery: tokio::sync::Mutex<()>,
 }
 
@@ -49,6 +56,40 @@ impl Shared {
             .ok()
             .and_then(|elapsed| self.config.now.checked_add_signed(elapsed))
             .unwrap_or(self.config.now)
+    }
+
+    /// The data as it is now: a snapshot, read without a lock.
+    pub(crate) fn data(&self) -> Arc<data::Dataset> {
+        self.data.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Changes the data: in place when no request holds a snapshot, else in a copy that the
+    /// next requests see.
+    pub(crate) fn change_data<T>(&self, change: impl FnOnce(&mut data::Dataset) -> T) -> T {
+        let mut guard = self.data.write().unwrap_or_else(|e| e.into_inner());
+        change(Arc::make_mut(&mut guard))
+    }
+
+    /// How precisely `discovered_at_gte` and `discovered_at_lte` date-times are compared
+    /// (`None`: exactly).
+    pub(crate) fn precision(&self) -> Option<chrono::Duration> {
+        self.config
+            .discovered_at_precision
+            .filter(|p| !p.is_zero())
+            .and_then(|p| chrono::Duration::from_std(p).ok())
+    }
+
+    /// Keeps a request in the log, dropping the oldest past the configured length.
+    pub(crate) fn log_request(&self, entry: LoggedRequest) {
+        let limit = self.config.request_log;
+        if limit == 0 {
+            return;
+        }
+        let mut log = lock(&self.request_log);
+        log.push_back(entry);
+        while log.len() > limit {
+            log.pop_front();
+        }
     }
 
     pub(crate) fn ledger(&self) -> MutexGuard<'_, credits::Ledger> {

@@ -1,11 +1,20 @@
 //! The catalogs answered from the synthetic data: locations, industries, and jobs and companies
-//! per country code here; technologies and their categories in `technologies`.
+//! per country code here; technologies and their categories in `technologies`; keywords
+//! (technologies and buying-intent topics) and their categories in `keywords`.
 //!
 //! Rule: every catalog is free and read-only, computed from the data of the seed; text filters
 //! are case-insensitive substrings, slug and code filters exact; pages are cut as the endpoint
 //! pages (`offset` or `page`, with `limit`), and `metadata.total_results` counts every match.
 
+mod keywords;
 mod technologies;
+
+#[cfg(theirstack_has = "op:list_keyword_categories_v1")]
+pub(crate) use keywords::keyword_categories;
+#[cfg(theirstack_has = "op:list_keyword_subcategories_v1")]
+pub(crate) use keywords::keyword_subcategories;
+#[cfg(theirstack_has = "op:get_catalog_keywords_v0")]
+pub(crate) use keywords::keywords;
 
 #[cfg(theirstack_has = "op:list_categories_v1")]
 pub(crate) use technologies::categories;
@@ -166,7 +175,8 @@ pub(crate) fn industries(shared: &Shared, query: &Query) -> Result<Response, Fai
         .filter(|(_, name)| contains(name, pattern))
         .collect();
     let range = list_window(query, matched.len(), 25, None, Style::Page)?;
-    let data = &shared.data;
+    let snapshot = shared.data();
+    let data = &*snapshot;
     let rows: Vec<types::IndustryStats> = matched[range]
         .iter()
         .map(|&(id, name)| {
@@ -204,7 +214,8 @@ fn countries_named(query: &Query) -> Vec<usize> {
 /// companies hiring there, most jobs first; `country`; `page` and `limit`.
 #[cfg(theirstack_has = "op:get_catalog_jobs_companies_per_job_country_code_v0")]
 pub(crate) fn jobs_per_country(shared: &Shared, query: &Query) -> Result<Response, Failure> {
-    let data = &shared.data;
+    let snapshot = shared.data();
+    let data = &*snapshot;
     let mut rows: Vec<(usize, usize, usize)> = countries_named(query)
         .into_iter()
         .map(|i| {
@@ -245,7 +256,8 @@ pub(crate) fn jobs_per_country(shared: &Shared, query: &Query) -> Result<Respons
 /// country, most first; `country`; `page` and `limit`.
 #[cfg(theirstack_has = "op:get_catalog_companies_per_company_country_code_v0")]
 pub(crate) fn companies_per_country(shared: &Shared, query: &Query) -> Result<Response, Failure> {
-    let data = &shared.data;
+    let snapshot = shared.data();
+    let data = &*snapshot;
     let mut rows: Vec<(usize, usize)> = countries_named(query)
         .into_iter()
         .map(|i| {

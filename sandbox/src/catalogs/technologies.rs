@@ -55,7 +55,8 @@ fn by_companies<'a>(
 /// and `parent_category_slug` are exact; `page` and `limit` (default 25).
 #[cfg(theirstack_has = "op:get_catalog_technologies_v0")]
 pub(crate) fn technologies(shared: &Shared, query: &Query) -> Result<Response, Failure> {
-    let data = &shared.data;
+    let snapshot = shared.data();
+    let data = &*snapshot;
     let name = query.get("name_pattern");
     let category = query.get("category_pattern");
     let parent = query.get("parent_category_pattern");
@@ -140,6 +141,7 @@ fn distinct<K: PartialEq + Copy>(key: impl Fn(&Tech) -> K) -> Vec<K> {
 #[cfg(theirstack_has = "op:list_categories_v1")]
 pub(crate) fn categories(shared: &Shared, query: &Query) -> Result<Response, Failure> {
     let wanted = query.get("category_slug");
+    let data = shared.data();
     let rows = distinct(|t| (t.parent, t.parent_slug))
         .into_iter()
         .filter(|(_, slug)| wanted.is_none_or(|w| w == *slug))
@@ -148,7 +150,7 @@ pub(crate) fn categories(shared: &Shared, query: &Query) -> Result<Response, Fai
             built::<types::TechnologyParentCategoryItem, _>(
                 types::TechnologyParentCategoryItem::builder()
                     .name(name)
-                    .number_of_companies(count(companies_using_any(&shared.data, &techs)))
+                    .number_of_companies(count(companies_using_any(&data, &techs)))
                     .number_of_technologies(count(techs.len()))
                     .slug(slug),
             )
@@ -182,7 +184,8 @@ pub(crate) fn subcategories(shared: &Shared, query: &Query) -> Result<Response, 
         .unwrap_or(5)
         .max(0);
     let per_category = usize::try_from(per_category).unwrap_or(usize::MAX);
-    let data = &shared.data;
+    let snapshot = shared.data();
+    let data = &*snapshot;
     let rows = distinct(|t| (t.category, t.category_slug, t.parent_slug))
         .into_iter()
         .filter(|(_, slug, parent_slug)| {

@@ -1,10 +1,10 @@
 //! Job-level criteria: the filters of a job search body or of a company search's `job_filters`,
-//! matched against a job record.
+//! matched against a job record and when it closed.
 
 use super::{Bound, bound, contains_words, country_codes, days_before, known, lower_all};
 use crate::data::midnight;
 use crate::errors::Failure;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Duration, DurationRound, NaiveDate, Utc};
 use theirstack::types;
 
 /// Job-level filters, from a job search body or a company search's `job_filters`.
@@ -36,6 +36,46 @@ pub(crate) struct JobCriteria {
     employment_or: Vec<types::Commitment>,
     exists_or: Vec<types::JobSearchFiltersInputPropertyExistsAndItem>,
     exists_and: Vec<types::JobSearchFiltersInputPropertyExistsAndItem>,
+    is_closed: Option<bool>,
+    closed_gte: Option<NaiveDate>,
+    closed_lte: Option<NaiveDate>,
+    /// The precision of the `discovered_at_*` date-time comparisons (`None`: exact).
+    precision: Option<Duration>,
+}
+
+/// A moment cut down to a multiple of `precision` since the epoch (itself when that fails).
+fn cut(t: DateTime<Utc>, precision: Option<Duration>) -> DateTime<Utc> {
+    precision
+        .and_then(|p| t.duration_trunc(p).ok())
+        .unwrap_or(t)
+}
+
+/// Reads the filters the July 2026 documents added to the job filters: closing, and the
+/// `job_keyword_*` names of the `job_technology_*` filters (both lists count). The cfg names are
+/// literals, one set per filter type.
+macro_rules! closing_and_keywords {
+    ($c:expr, $f:expr, $closed:literal, $gte:literal, $lte:literal, $or:literal, $and:literal, $not:literal) => {{
+        #[allow(unused_variables)]
+        let (c, f) = ($c, $f);
+        #[cfg(theirstack_has = $closed)]
+        {
+            c.is_closed = f.is_closed;
+        }
+        #[cfg(theirstack_has = $gte)]
+        {
+            c.closed_gte = f.closed_at_gte;
+        }
+        #[cfg(theirstack_has = $lte)]
+        {
+            c.closed_lte = f.closed_at_lte;
+        }
+        #[cfg(theirstack_has = $or)]
+        c.tech_or.extend(f.job_keyword_slug_or.iter().cloned());
+        #[cfg(theirstack_has = $and)]
+        c.tech_and.extend(f.job_keyword_slug_and.iter().cloned());
+        #[cfg(theirstack_has = $not)]
+        c.tech_not.extend(f.job_keyword_slug_not.iter().cloned());
+    }};
 }
 
 /// Builds [`JobCriteria`] from any type with the job-level filter fields.
@@ -80,6 +120,10 @@ macro_rules! job_criteria {
             employment_or: f.employment_statuses_or.clone().unwrap_or_default(),
             exists_or: Vec::new(),
             exists_and: Vec::new(),
+            is_closed: None,
+            closed_gte: None,
+            closed_lte: None,
+            precision: None,
         }
     }};
 }
@@ -91,18 +135,60 @@ impl JobCriteria {
         known!("property_exists_and", &f.property_exists_and);
         c.exists_or = f.property_exists_or.clone();
         c.exists_and = f.property_exists_and.clone();
+        closing_and_keywords!(
+            &mut c,
+            f,
+            "JobSearchFiltersInput.is_closed",
+            "JobSearchFiltersInput.closed_at_gte",
+            "JobSearchFiltersInput.closed_at_lte",
+            "JobSearchFiltersInput.job_keyword_slug_or",
+            "JobSearchFiltersInput.job_keyword_slug_and",
+            "JobSearchFiltersInput.job_keyword_slug_not"
+        );
         Ok(c)
     }
 
     pub(crate) fn from_job_filters(f: &types::JobFilters) -> Result<JobCriteria, Failure> {
-        Ok(job_criteria!(f, "job_filters."))
+        let mut c = job_criteria!(f, "job_filters.");
+        closing_and_keywords!(
+            &mut c,
+            f,
+            "JobFilters.is_closed",
+            "JobFilters.closed_at_gte",
+            "JobFilters.closed_at_lte",
+            "JobFilters.job_keyword_slug_or",
+            "JobFilters.job_keyword_slug_and",
+            "JobFilters.job_keyword_slug_not"
+        );
+        Ok(c)
     }
 
+    /// Compares the `discovered_at_*` date-times at `precision` (`None`: exactly).
+    pub(crate) fn with_precision(mut self, precision: Option<Duration>) -> JobCriteria {
+        self.precision = precision;
+        self
+    }
+
+    /// Whether a job, closed at `closed_at` (`None`: open), passes the filters at `now`.
     pub(crate) fn matches(
         &self,
         job: &types::JobWithMatchingPhrasesResponseOutput,
+        closed_at: Option<DateTime<Utc>>,
         now: DateTime<Utc>,
     ) -> bool {
+        if self.is_closed.is_some_and(|c| c != closed_at.is_some()) {
+            return false;
+        }
+        let closed_day = closed_at.map(|t| t.date_naive());
+        if self
+            .closed_gte
+            .is_some_and(|d| closed_day.is_none_or(|c| c < d))
+            || self
+                .closed_lte
+                .is_some_and(|d| closed_day.is_none_or(|c| c > d))
+        {
+            return false;
+        }
         let today = now.date_naive();
         let title = job.job_title.to_lowercase();
         if !self.title_or.is_empty() && !self.title_or.iter().any(|p| contains_words(&title, p)) {
@@ -140,14 +226,15 @@ impl JobCriteria {
         {
             return false;
         }
+        let at = |t: DateTime<Utc>| cut(t, self.precision);
         match self.discovered_gte {
             Some(Bound::Day(d)) if discovered < midnight(d) => return false,
-            Some(Bound::Time(t)) if discovered < t => return false,
+            Some(Bound::Time(t)) if at(discovered) < at(t) => return false,
             _ => {}
         }
         match self.discovered_lte {
             Some(Bound::Day(d)) if discovered_day > d => return false,
-            Some(Bound::Time(t)) if discovered > t => return false,
+            Some(Bound::Time(t)) if at(discovered) > at(t) => return false,
             _ => {}
         }
         if !self.description_or.is_empty() || !self.description_not.is_empty() {

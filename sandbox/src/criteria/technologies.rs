@@ -1,5 +1,5 @@
 //! Technology criteria: the filters of a company search's `tech_filters` and of a technographics
-//! body, matched against a technographics row.
+//! or buying-intents body, matched against a technographics (or topic) row.
 
 use super::known;
 use crate::errors::Failure;
@@ -75,8 +75,20 @@ impl TechCriteria {
         Ok(tech_criteria!(f, "tech_filters."))
     }
 
-    /// The criteria of a technographics body.
+    /// The criteria of a technographics or buying-intents body: the `keyword_*_slug_or` filters
+    /// (where the document has them) are the newer names of the `technology_*_slug_or` ones, and
+    /// both lists count.
     pub(crate) fn from_details(f: &types::TechDetailsFilters) -> Result<TechCriteria, Failure> {
-        Ok(tech_criteria!(f, ""))
+        #[allow(unused_mut)]
+        let mut c = tech_criteria!(f, "");
+        #[cfg(theirstack_has = "TechDetailsFilters.keyword_slug_or")]
+        c.slug_or.extend(f.keyword_slug_or.iter().cloned());
+        #[cfg(theirstack_has = "TechDetailsFilters.keyword_category_slug_or")]
+        c.category_or
+            .extend(f.keyword_category_slug_or.iter().cloned());
+        #[cfg(theirstack_has = "TechDetailsFilters.keyword_parent_category_slug_or")]
+        c.parent_or
+            .extend(f.keyword_parent_category_slug_or.iter().cloned());
+        Ok(c)
     }
 }

@@ -5,11 +5,20 @@ use super::catalog::{
     COUNTRIES, Department, FIRST_NAMES, LAST_NAMES, ROLES, TECHS, executive_title, tech_index,
     weighted_country,
 };
-use super::companies::CompanyDraft;
 use super::{chance, finish, midnight, pick, thousands};
 use chrono::{DateTime, Duration as Days, Utc};
 use fastrand::Rng;
 use theirstack::types;
+
+/// What a job needs of its company.
+pub(crate) struct Owner<'a> {
+    pub(crate) record: &'a types::CompanyWithTechnologySlugs,
+    /// The country and city of its head office, as indices into [`COUNTRIES`].
+    pub(crate) country: usize,
+    pub(crate) city: usize,
+    /// Its technology stack, as indices into [`TECHS`].
+    pub(crate) stack: &'a [usize],
+}
 
 /// A job before sorting.
 pub(crate) struct JobDraft {
@@ -46,10 +55,9 @@ pub(crate) fn job_draft(
     rng: &mut Rng,
     id: i64,
     company: usize,
-    drafts: &[CompanyDraft],
+    owner: &Owner<'_>,
     now: DateTime<Utc>,
 ) -> Result<JobDraft, String> {
-    let owner = &drafts[company];
     let role = pick(rng, ROLES);
     let seniority = match rng.u8(..20) {
         0..=3 => Some(types::Seniority::Junior),
@@ -116,7 +124,7 @@ pub(crate) fn job_draft(
         .filter(|t| owner.stack.contains(t))
         .collect();
     if techs.is_empty() || chance(rng, 0.3) {
-        techs.push(*pick(rng, &owner.stack));
+        techs.push(*pick(rng, owner.stack));
     }
     if techs.len() > 6 {
         rng.shuffle(&mut techs);

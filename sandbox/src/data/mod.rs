@@ -1,16 +1,20 @@
 //! Synthetic data: companies, their jobs and their technographics, as one `Dataset`.
 //!
 //! Rule: everything is drawn from one `fastrand::Rng::with_seed(seed)` in a fixed order and dated
-//! relative to the sandbox's `now`, so a seed always gives the same records; the records are the
-//! generated API types, so they serialize exactly as the OpenAPI document says. Names, domains
-//! (`*.example`) and URLs (`*.invalid`, LinkedIn slugs) are made up. The tables are in
-//! `catalog`, the drawing of companies and jobs in `companies` and `jobs`.
+//! relative to the sandbox's `now`, so a seed always gives the same records (the buying-intent
+//! topics from a second generator of the same seed); the records are the generated API types, so
+//! they serialize exactly as the OpenAPI document says. Names, domains (`*.example`) and URLs
+//! (`*.invalid`, LinkedIn slugs) are made up. The tables are in `catalog` and `topics`, the
+//! drawing of companies, jobs and topics in `companies`, `jobs` and `topics`.
 
 mod catalog;
 mod companies;
+mod growth;
 mod jobs;
+mod topics;
 
 pub(crate) use catalog::{COUNTRIES, NAME_TAILS, STAFFING, TECHS, Tech};
+pub(crate) use topics::TOPICS;
 
 use catalog::NAME_HEADS;
 
@@ -18,7 +22,8 @@ use crate::errors::{Failure, built, retype};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use companies::{CompanyDraft, company_draft, technographics};
 use fastrand::Rng;
-use jobs::{JobDraft, job_draft};
+use growth::Growth;
+use jobs::{JobDraft, Owner, job_draft};
 use theirstack::types;
 
 /// A job's `url`, which TheirStack's own document makes a `String` and ours an `Option<String>`.
@@ -99,19 +104,49 @@ pub(crate) struct Company {
     pub(crate) record: types::CompanyWithTechnologySlugs,
     /// Technographics rows: confidence, then jobs, descending.
     pub(crate) technologies: Vec<types::KeywordFound>,
+    /// Buying-intent topic rows, in the technographics row shape: confidence, then jobs,
+    /// descending.
+    pub(crate) topics: Vec<types::KeywordFound>,
     /// Its jobs, as indices into [`Dataset::jobs`], in search order.
     pub(crate) jobs: Vec<usize>,
+    /// The country and city of its head office (indices into [`COUNTRIES`]) and its stack
+    /// (indices into [`TECHS`]), for the jobs it adds.
+    pub(crate) country: usize,
+    pub(crate) city: usize,
+    pub(crate) stack: Vec<usize>,
+}
+
+impl Company {
+    fn owner(&self) -> Owner<'_> {
+        Owner {
+            record: &self.record,
+            country: self.country,
+            city: self.city,
+            stack: &self.stack,
+        }
+    }
 }
 
 /// All synthetic data of one sandbox.
-#[derive(Debug)]
+///
+/// Jobs are only ever appended (`add_jobs` in `growth`), so that an index into [`Dataset::jobs`]
+/// names the same job for the life of the sandbox (webhook events hold such indices); the search
+/// order is kept apart, in [`Dataset::order`].
+#[derive(Debug, Clone)]
 pub(crate) struct Dataset {
     /// Companies, in generation order.
     pub(crate) companies: Vec<Company>,
-    /// Jobs in search order: `date_posted`, `discovered_at`, `id`, all descending.
+    /// Jobs: those generated at start in search order, then those added, in the order added.
     pub(crate) jobs: Vec<types::JobWithMatchingPhrasesResponseOutput>,
     /// The company of each job, as an index into `companies`.
     pub(crate) job_company: Vec<usize>,
+    /// When each job was closed (`None`: open).
+    pub(crate) closed_at: Vec<Option<DateTime<Utc>>>,
+    /// Every job, as indices into `jobs`, in search order: `date_posted`, `discovered_at`, `id`,
+    /// all descending.
+    pub(crate) order: Vec<usize>,
+    /// What adding jobs draws from.
+    growth: Growth,
 }
 
 pub(crate) fn chance(rng: &mut Rng, p: f64) -> bool {
@@ -200,7 +235,14 @@ pub(crate) fn generate(
             let rank = (rng.f64().powf(2.2) * companies as f64) as usize;
             let company = owners[rank.min(companies - 1)];
             let id = base_id + (i as i64) * 5 + rng.i64(0..5);
-            job_drafts.push(job_draft(&mut rng, id, company, &drafts, now)?);
+            let d = &drafts[company];
+            let owner = Owner {
+                record: &d.record,
+                country: d.country,
+                city: d.city,
+                stack: &d.stack,
+            };
+            job_drafts.push(job_draft(&mut rng, id, company, &owner, now)?);
         }
     }
     job_drafts.sort_by(|a, b| {
@@ -217,6 +259,7 @@ pub(crate) fn generate(
     for (i, d) in job_drafts.iter().enumerate() {
         company_jobs[d.company].push(i);
     }
+    let mut topic_rng = Rng::with_seed(seed ^ topics::TOPIC_SALT);
     let mut out: Vec<Company> = Vec::with_capacity(companies);
     for (c, draft) in drafts.into_iter().enumerate() {
         let mut record = draft.record;
@@ -228,14 +271,20 @@ pub(crate) fn generate(
             .count() as i64;
         let technologies =
             technographics(&mut rng, &record, &draft.stack, own, &job_drafts, today)?;
+        let topics = topics::topics(&mut topic_rng, &record, own, &job_drafts, today)?;
         out.push(Company {
             record,
             technologies,
+            topics,
             jobs: own.clone(),
+            country: draft.country,
+            city: draft.city,
+            stack: draft.stack,
         });
     }
     let job_company = job_drafts.iter().map(|d| d.company).collect();
-    let jobs = job_drafts
+    let next_id = job_drafts.iter().map(|d| d.job.id).max().unwrap_or(base_id) + 1;
+    let jobs: Vec<_> = job_drafts
         .into_iter()
         .map(|mut d| {
             d.job.company_object = out[d.company].record.clone();
@@ -244,8 +293,11 @@ pub(crate) fn generate(
         .collect();
     Ok(Dataset {
         companies: out,
+        closed_at: vec![None; jobs.len()],
+        order: (0..jobs.len()).collect(),
         jobs,
         job_company,
+        growth: Growth::new(seed, owners, next_id),
     })
 }
 
@@ -293,6 +345,7 @@ mod tests {
             let len = job.description.as_ref().unwrap().len();
             assert!((200..1200).contains(&len), "description of {len} bytes");
         }
+        assert_eq!(data.order, (0..data.jobs.len()).collect::<Vec<_>>());
         for pair in data.jobs.windows(2) {
             assert!(
                 (pair[0].date_posted, pair[0].discovered_at)
@@ -306,6 +359,11 @@ mod tests {
             .collect();
         assert_eq!(names.len(), 200);
         assert!(data.companies.iter().all(|c| !c.technologies.is_empty()));
+        assert!(
+            data.companies
+                .iter()
+                .all(|c| (2..=7).contains(&c.topics.len()))
+        );
     }
 
     #[test]

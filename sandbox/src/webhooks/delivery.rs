@@ -1,6 +1,7 @@
 //! Sending: test deliveries (`POST /v0/webhooks/test`) and delivery runs of pending events,
 //! signed as TheirStack signs, to loopback hosts unless the configuration allows others.
 
+use super::kinds::JOB_CLOSED;
 use super::payloads::delivery_body;
 use super::{RESPONSE_BODY_LIMIT, Record, Store, check_url};
 use crate::DeliveryReport;
@@ -118,9 +119,9 @@ fn test_target(
     Ok((input.url.to_string(), input.event_type, None))
 }
 
-/// `POST /v0/webhooks/test`: sends one signed sample delivery (event id 0, the most recent job or
-/// the first company) and answers the receiver's status (0 when no answer came) and the
-/// signature sent.
+/// `POST /v0/webhooks/test`: sends one signed sample delivery (event id 0: the most recent job,
+/// for `job_closed` the job closed last if any (else the most recent, closed now), or the first
+/// company) and answers the receiver's status (0 when no answer came) and the signature sent.
 #[cfg(theirstack_has = "op:post_webhooks_test_v0")]
 pub(crate) async fn test(shared: &Shared, body: &[u8]) -> Result<Response, Failure> {
     let input: types::WebhookTest = request::body(body)?;
@@ -129,18 +130,24 @@ pub(crate) async fn test(shared: &Shared, body: &[u8]) -> Result<Response, Failu
     if let Some(refusal) = loopback_refusal(shared, &parsed) {
         return Err(Failure::validation(refusal));
     }
-    let record = match event_type {
-        types::WebhookEventType::JobNew if !shared.data.jobs.is_empty() => Record::Job(0),
-        types::WebhookEventType::CompanyNew if !shared.data.companies.is_empty() => {
-            Record::Company(0)
-        }
-        other => {
+    let data = shared.data();
+    let last_closed = (0..data.jobs.len()).max_by_key(|&j| data.closed_at[j]);
+    let record = match (event_type.as_str(), data.order.first()) {
+        ("job_new", Some(&j)) => Record::Job(j),
+        (JOB_CLOSED, Some(&j)) => Record::Job(
+            last_closed
+                .filter(|&c| data.closed_at[c].is_some())
+                .unwrap_or(j),
+        ),
+        ("company_new", _) if !data.companies.is_empty() => Record::Company(0),
+        (other, _) => {
             return Err(Failure::validation(format!(
                 "the sandbox has no sample record for event type `{other}`"
             )));
         }
     };
-    let bytes = delivery_body(shared, 0, record)?;
+    let bytes = delivery_body(&data, 0, &event_type, record, shared.now())?;
+    drop(data);
     let signature = secret.as_ref().map(|s| sign(s, &bytes));
     let sent = post(shared, parsed.as_str(), bytes, signature.as_deref()).await;
     let message = match sent.status {
@@ -162,7 +169,15 @@ struct Pending {
     event_id: i64,
     url: String,
     secret: Option<String>,
+    kind: types::WebhookEventType,
     record: Record,
+}
+
+/// The body of a pending delivery, from the data as it is now: taken after the events, so it
+/// has every job they name, and dropped before the delivery is sent.
+fn body_of(shared: &Shared, p: &Pending) -> Result<Vec<u8>, Failure> {
+    let data = shared.data();
+    delivery_body(&data, p.event_id, &p.kind, p.record, shared.now())
 }
 
 /// Sends every pending event of the active webhooks, in event order. See the module docs.
@@ -204,6 +219,7 @@ pub(crate) async fn deliver_pending(shared: &Shared) -> DeliveryReport {
                 event_id: e.id,
                 url: hook.webhook.url.to_string(),
                 secret: hook.secret.clone(),
+                kind: e.kind.clone(),
                 record: e.record,
             });
         }
@@ -220,7 +236,7 @@ pub(crate) async fn deliver_pending(shared: &Shared) -> DeliveryReport {
                     status: None,
                     body: refusal,
                 },
-                None => match delivery_body(shared, p.event_id, p.record) {
+                None => match body_of(shared, &p) {
                     Ok(bytes) => {
                         let signature = p.secret.as_ref().map(|s| sign(s, &bytes));
                         post(shared, url.as_str(), bytes, signature.as_deref()).await

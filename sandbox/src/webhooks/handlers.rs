@@ -1,19 +1,17 @@
-//! The webhook operations: list, get, create, update, enable/disable, archive, the events
-//! listing, the two counts and retry. Test deliveries and delivery runs are in `delivery`.
+//! The webhook operations: list, get, create, update, enable/disable and archive. The events
+//! operations are in `events`, test deliveries and delivery runs in `delivery`.
 
-use super::payloads::event_view;
-use super::{Event, Hook, MAX_EVENTS_LIMIT, Record, check_url, event_type_of};
-use crate::credits::month_before;
-use crate::data::midnight;
+use super::kinds::{check_active, create_active, update_active};
+use super::{Event, Hook, Record, check_url, event_type_of};
 use crate::errors::{Failure, built, json_response};
-use crate::request::{self, Query};
+use crate::request;
 use crate::saved_searches::{Filters, SavedSearch};
 use crate::searches::{matching_companies, matching_jobs};
 use crate::state::{Shared, USER_ID};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, Duration as Days, Utc};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use theirstack::types;
 
 /// The records a new webhook reports, oldest first, with when each was found.
@@ -25,16 +23,18 @@ fn initial_records(
 ) -> Result<Vec<(Record, DateTime<Utc>)>, Failure> {
     let now = shared.now();
     let cap = shared.config.webhook_events;
+    let data = shared.data();
+    let precision = shared.precision();
     let mut out: Vec<(Record, DateTime<Utc>)> = Vec::new();
     match &search.filters {
         Filters::Jobs(filters) => {
             let mut seen: BTreeSet<usize> = BTreeSet::new();
-            for j in matching_jobs(&shared.data, filters, now)? {
-                let job = &shared.data.jobs[j];
+            for j in matching_jobs(&data, filters, now, precision)? {
+                let job = &data.jobs[j];
                 if listening_start.is_some_and(|t| job.discovered_at.0 <= t) {
                     continue;
                 }
-                if once_per_company && !seen.insert(shared.data.job_company[j]) {
+                if once_per_company && !seen.insert(data.job_company[j]) {
                     continue;
                 }
                 let found = (job.discovered_at.0 + Days::minutes(10)).min(now);
@@ -45,7 +45,7 @@ fn initial_records(
             }
         }
         Filters::Companies(filters) => {
-            let hits = matching_companies(&shared.data, filters, now)?;
+            let hits = matching_companies(&data, filters, now, precision)?;
             let n = hits.len().min(cap);
             for (k, (c, _)) in hits.into_iter().take(n).enumerate() {
                 let found = now - Days::minutes((n - k) as i64);
@@ -64,11 +64,11 @@ fn initial_records(
 #[cfg(theirstack_has = "op:get_webhooks_v0")]
 pub(crate) fn list(shared: &Shared) -> Result<Response, Failure> {
     let store = shared.webhooks();
-    let hooks: Vec<&types::Webhook> = store
+    let hooks: Vec<serde_json::Value> = store
         .hooks
         .values()
-        .map(|h| &h.webhook)
-        .filter(|w| !w.is_archived)
+        .filter(|h| !h.webhook.is_archived)
+        .map(Hook::view)
         .collect();
     Ok(json_response(StatusCode::OK, &hooks))
 }
@@ -78,7 +78,7 @@ pub(crate) fn list(shared: &Shared) -> Result<Response, Failure> {
 pub(crate) fn get(shared: &Shared, id: &str) -> Result<Response, Failure> {
     let id = request::path_id("webhook_id", id)?;
     let store = shared.webhooks();
-    Ok(json_response(StatusCode::OK, &store.hook(id)?.webhook))
+    Ok(json_response(StatusCode::OK, &store.hook(id)?.view()))
 }
 
 /// `POST /v0/webhooks`.
@@ -99,12 +99,20 @@ pub(crate) fn create(shared: &Shared, body: &[u8]) -> Result<Response, Failure> 
             search.id
         )));
     }
-    let records = initial_records(
-        shared,
-        &search,
-        input.listening_start_time.map(|t| t.0),
-        once_per_company,
-    )?;
+    let active = create_active(&input);
+    check_active(&search.filters, active.as_deref())?;
+    let primary = event_type_of(&search.filters);
+    // The events of what the search already matches are of its primary type.
+    let records = if active.as_ref().is_none_or(|a| a.contains(&primary)) {
+        initial_records(
+            shared,
+            &search,
+            input.listening_start_time.map(|t| t.0),
+            once_per_company,
+        )?
+    } else {
+        Vec::new()
+    };
     let id = store.next_hook;
     store.next_hook += 1;
     let url = types::WebhookUrl::try_from(input.url.to_string())
@@ -113,7 +121,7 @@ pub(crate) fn create(shared: &Shared, body: &[u8]) -> Result<Response, Failure> 
         types::Webhook::builder()
             .created_at(types::Timestamp(now))
             .description(input.description.clone())
-            .event_type(event_type_of(&search.filters))
+            .event_type(primary.clone())
             .id(id)
             .is_active(true)
             .is_archived(false)
@@ -133,6 +141,7 @@ pub(crate) fn create(shared: &Shared, body: &[u8]) -> Result<Response, Failure> 
         store.events.push(Event {
             id: event_id,
             webhook_id: id,
+            kind: primary.clone(),
             record,
             triggered_at: found,
             created_at: found,
@@ -143,14 +152,14 @@ pub(crate) fn create(shared: &Shared, body: &[u8]) -> Result<Response, Failure> 
             charged: false,
         });
     }
-    store.hooks.insert(
-        id,
-        Hook {
-            webhook: webhook.clone(),
-            secret: create_secret(&input),
-        },
-    );
-    Ok(json_response(StatusCode::OK, &webhook))
+    let hook = Hook {
+        webhook,
+        secret: create_secret(&input),
+        active,
+    };
+    let view = hook.view();
+    store.hooks.insert(id, hook);
+    Ok(json_response(StatusCode::OK, &view))
 }
 
 /// A boolean member of a body already checked against its generated type.
@@ -159,7 +168,8 @@ fn flag(fields: &serde_json::Map<String, serde_json::Value>, name: &str) -> Opti
 }
 
 /// `PATCH /v0/webhooks/{webhook_id}`: sets `url` and `search_id`, and each other field the body
-/// contains; a field left out keeps its value.
+/// contains; a field left out keeps its value (`active_event_types: null` goes back to the
+/// search's primary type). Active event types that do not fit the search are a 422.
 #[cfg(theirstack_has = "op:patch_webhooks_by_id_v0")]
 pub(crate) fn update(shared: &Shared, id: &str, body: &[u8]) -> Result<Response, Failure> {
     let id = request::path_id("webhook_id", id)?;
@@ -168,10 +178,16 @@ pub(crate) fn update(shared: &Shared, id: &str, body: &[u8]) -> Result<Response,
     check_url(&input.url)?;
     let now = shared.now();
     let mut store = shared.webhooks();
-    store.hook(id)?;
+    let current = store.hook(id)?.active.clone();
     let search = store.search(input.search_id).cloned().ok_or_else(|| {
         Failure::not_found(format!("no saved search with id {}", input.search_id))
     })?;
+    let active = if fields.contains_key("active_event_types") {
+        update_active(&input)
+    } else {
+        current
+    };
+    check_active(&search.filters, active.as_deref())?;
     let url = types::WebhookUrl::try_from(input.url.to_string())
         .map_err(|e| Failure::validation(format!("invalid `url`: {e}")))?;
     let hook = store.hook_mut(id)?;
@@ -193,7 +209,8 @@ pub(crate) fn update(shared: &Shared, id: &str, body: &[u8]) -> Result<Response,
     if let Some(secret) = update_secret(&input) {
         hook.secret = Some(secret);
     }
-    Ok(json_response(StatusCode::OK, &hook.webhook))
+    hook.active = active;
+    Ok(json_response(StatusCode::OK, &hook.view()))
 }
 
 /// `PATCH /v0/webhooks/{webhook_id}/status`.
@@ -209,7 +226,7 @@ pub(crate) fn set_status(shared: &Shared, id: &str, body: &[u8]) -> Result<Respo
     }
     hook.webhook.is_active = input.is_active;
     hook.webhook.updated_at = types::Timestamp(now);
-    Ok(json_response(StatusCode::OK, &hook.webhook))
+    Ok(json_response(StatusCode::OK, &hook.view()))
 }
 
 /// `PATCH /v0/webhooks/{webhook_id}/archive`.
@@ -222,169 +239,7 @@ pub(crate) fn archive(shared: &Shared, id: &str) -> Result<Response, Failure> {
     hook.webhook.is_archived = true;
     hook.webhook.is_active = false;
     hook.webhook.updated_at = types::Timestamp(now);
-    Ok(json_response(StatusCode::OK, &hook.webhook))
-}
-
-fn status_param(query: &Query) -> Result<Option<types::WebhookEventStatus>, Failure> {
-    match query.get("status") {
-        None => Ok(None),
-        Some(raw) => {
-            let status = types::WebhookEventStatus::from(raw);
-            if status.is_known() {
-                Ok(Some(status))
-            } else {
-                Err(Failure::validation(format!(
-                    "invalid query parameter `status`: expected one of {}, got `{}`",
-                    types::WebhookEventStatus::VALUES.join(", "),
-                    raw.chars().take(64).collect::<String>()
-                )))
-            }
-        }
-    }
-}
-
-/// `GET /v0/webhooks/{webhook_id}/events`: by event id, `offset` and `limit` (1 to 500,
-/// default 25), optionally one `status`.
-#[cfg(theirstack_has = "op:get_webhooks_events_v0")]
-pub(crate) fn events(shared: &Shared, id: &str, query: &Query) -> Result<Response, Failure> {
-    let id = request::path_id("webhook_id", id)?;
-    let status = status_param(query)?;
-    let offset = query
-        .integer("offset", 0, None)?
-        .unwrap_or(0)
-        .unsigned_abs();
-    let limit = query
-        .integer("limit", 1, Some(MAX_EVENTS_LIMIT))?
-        .unwrap_or(25)
-        .unsigned_abs();
-    let store = shared.webhooks();
-    store.hook(id)?;
-    let page: Vec<types::WebhookEvent> = store
-        .events
-        .iter()
-        .filter(|e| e.webhook_id == id && status.as_ref().is_none_or(|s| *s == e.status))
-        .skip(usize::try_from(offset).unwrap_or(usize::MAX))
-        .take(usize::try_from(limit).unwrap_or(usize::MAX))
-        .map(|e| event_view(shared, e))
-        .collect::<Result<_, _>>()?;
-    Ok(json_response(StatusCode::OK, &page))
-}
-
-/// `GET /v0/webhooks/{webhook_id}/events/count`.
-#[cfg(theirstack_has = "op:get_webhooks_events_count_v0")]
-pub(crate) fn events_count(shared: &Shared, id: &str) -> Result<Response, Failure> {
-    let id = request::path_id("webhook_id", id)?;
-    let store = shared.webhooks();
-    store.hook(id)?;
-    let n = store.events.iter().filter(|e| e.webhook_id == id).count();
-    Ok(json_response(StatusCode::OK, &n))
-}
-
-/// `GET /v0/webhooks/events/count`: events per UTC day of `triggered_at`, grouped by each
-/// `group_by` given (`status`, `webhook_id`, and `event_type` where the document has it; default
-/// `status`), over `start_datetime`..`end_datetime` (default: the last 30 days).
-#[cfg(theirstack_has = "op:get_webhooks_events_count_aggregated_v0")]
-pub(crate) fn events_count_aggregated(shared: &Shared, query: &Query) -> Result<Response, Failure> {
-    let now = shared.now();
-    let end = query.timestamp("end_datetime")?.unwrap_or(now);
-    let start = query
-        .timestamp("start_datetime")?
-        .unwrap_or_else(|| month_before(end));
-    let webhook = query.integer("webhook_id", i64::MIN, None)?;
-    let mut groups = Vec::new();
-    for value in query.all("group_by") {
-        let group = types::WebhookGroupBy::from(value);
-        if !group.is_known() {
-            return Err(Failure::validation(format!(
-                "invalid query parameter `group_by`: expected one of {}, got `{}`",
-                types::WebhookGroupBy::VALUES.join(", "),
-                value.chars().take(64).collect::<String>()
-            )));
-        }
-        groups.push(group.as_str().to_string());
-    }
-    if groups.is_empty() {
-        groups.push("status".to_string());
-    }
-    let by = |name: &str| groups.iter().any(|g| g == name);
-    let (by_status, by_webhook, by_type) = (by("status"), by("webhook_id"), by("event_type"));
-    let store = shared.webhooks();
-    type Key = (
-        chrono::NaiveDate,
-        Option<String>,
-        Option<i64>,
-        Option<String>,
-    );
-    let mut buckets: BTreeMap<Key, i64> = BTreeMap::new();
-    for e in &store.events {
-        if e.triggered_at < start
-            || e.triggered_at > end
-            || webhook.is_some_and(|w| w != e.webhook_id)
-        {
-            continue;
-        }
-        let event_type = store
-            .hooks
-            .get(&e.webhook_id)
-            .map(|h| h.webhook.event_type.to_string());
-        let key = (
-            e.triggered_at.date_naive(),
-            by_status.then(|| e.status.to_string()),
-            by_webhook.then_some(e.webhook_id),
-            by_type.then_some(event_type).flatten(),
-        );
-        *buckets.entry(key).or_default() += 1;
-    }
-    let rows: Vec<types::WebhookEventCount> = buckets
-        .into_iter()
-        .map(|((day, status, webhook_id, event_type), n)| {
-            let mut row: types::WebhookEventCount = built(
-                types::WebhookEventCount::builder()
-                    .number_of_events(n)
-                    .number_of_executions(n)
-                    .period_start(types::Timestamp(midnight(day)))
-                    .status(status.map(types::WebhookEventStatus::from))
-                    .webhook_id(webhook_id),
-            )?;
-            set_event_type(&mut row, event_type);
-            Ok(row)
-        })
-        .collect::<Result<_, Failure>>()?;
-    Ok(json_response(StatusCode::OK, &rows))
-}
-
-/// The `event_type` of a count row, where the document has the field.
-#[cfg(theirstack_has = "WebhookEventCount.event_type")]
-fn set_event_type(row: &mut types::WebhookEventCount, event_type: Option<String>) {
-    row.event_type = event_type.map(types::WebhookEventType::from);
-}
-
-#[cfg(not(theirstack_has = "WebhookEventCount.event_type"))]
-fn set_event_type(_: &mut types::WebhookEventCount, _: Option<String>) {}
-
-/// `POST /v0/webhooks/events/retry`: every listed event goes back to `IN_PROGRESS` for the next
-/// delivery run; an unknown id is a 404 and changes nothing. Answers `null`.
-#[cfg(theirstack_has = "op:post_webhooks_events_retry_v0")]
-pub(crate) fn retry(shared: &Shared, body: &[u8]) -> Result<Response, Failure> {
-    let input: types::WebhookEventRetryRequest = request::body(body)?;
-    let now = shared.now();
-    let mut store = shared.webhooks();
-    if let Some(missing) = input
-        .webhook_event_ids
-        .iter()
-        .find(|id| !store.events.iter().any(|e| e.id == **id))
-    {
-        return Err(Failure::not_found(format!(
-            "no webhook event with id {missing}"
-        )));
-    }
-    for e in &mut store.events {
-        if input.webhook_event_ids.contains(&e.id) {
-            e.status = types::WebhookEventStatus::InProgress;
-            e.updated_at = now;
-        }
-    }
-    Ok(json_response(StatusCode::OK, &serde_json::Value::Null))
+    Ok(json_response(StatusCode::OK, &hook.view()))
 }
 
 // TheirStack's own document predates webhook secrets and the `webhook_id` form of the test

@@ -1,6 +1,6 @@
-//! Webhooks: the in-memory store of webhooks, their events and the saved searches they listen
-//! to; `handlers` answers the webhook operations, `payloads` turns records into what events and
-//! deliveries carry, `delivery` sends them.
+//! Webhooks: the in-memory store of webhooks, their events and saved searches; `handlers`,
+//! `events` and `kinds` answer the operations, `feed` records events of jobs added or closed,
+//! `payloads` makes what events and deliveries carry, `delivery` sends them.
 //!
 //! Rule: a webhook listens to a saved search. When it is created, the sandbox records one event
 //! per record its saved search matches (jobs discovered after `listening_start_time` when it is
@@ -17,32 +17,38 @@
 //! test deliveries go only to loopback hosts unless the configuration allows others.
 
 mod delivery;
+mod events;
+mod feed;
 mod handlers;
+mod kinds;
 mod payloads;
 
 pub(crate) use delivery::deliver_pending;
 #[cfg(theirstack_has = "op:post_webhooks_test_v0")]
 pub(crate) use delivery::test;
+#[cfg(theirstack_has = "op:get_webhooks_events_v0")]
+pub(crate) use events::events;
+#[cfg(theirstack_has = "op:get_webhooks_events_count_v0")]
+pub(crate) use events::events_count;
+#[cfg(theirstack_has = "op:get_webhooks_events_count_aggregated_v0")]
+pub(crate) use events::events_count_aggregated;
+#[cfg(theirstack_has = "op:post_webhooks_events_retry_v0")]
+pub(crate) use events::retry;
+pub(crate) use feed::{record_closed_jobs, record_new_jobs};
 #[cfg(theirstack_has = "op:patch_webhooks_archive_v0")]
 pub(crate) use handlers::archive;
 #[cfg(theirstack_has = "op:post_webhooks_v0")]
 pub(crate) use handlers::create;
-#[cfg(theirstack_has = "op:get_webhooks_events_v0")]
-pub(crate) use handlers::events;
-#[cfg(theirstack_has = "op:get_webhooks_events_count_v0")]
-pub(crate) use handlers::events_count;
-#[cfg(theirstack_has = "op:get_webhooks_events_count_aggregated_v0")]
-pub(crate) use handlers::events_count_aggregated;
 #[cfg(theirstack_has = "op:get_webhooks_by_id_v0")]
 pub(crate) use handlers::get;
 #[cfg(theirstack_has = "op:get_webhooks_v0")]
 pub(crate) use handlers::list;
-#[cfg(theirstack_has = "op:post_webhooks_events_retry_v0")]
-pub(crate) use handlers::retry;
 #[cfg(theirstack_has = "op:patch_webhooks_status_v0")]
 pub(crate) use handlers::set_status;
 #[cfg(theirstack_has = "op:patch_webhooks_by_id_v0")]
 pub(crate) use handlers::update;
+#[cfg(theirstack_has = "op:get_webhooks_event_types_v0")]
+pub(crate) use kinds::event_types;
 
 use crate::errors::Failure;
 use crate::saved_searches::{Filters, SavedSearch, initial_searches};
@@ -67,6 +73,8 @@ pub(crate) enum Record {
 pub(crate) struct Event {
     pub(crate) id: i64,
     pub(crate) webhook_id: i64,
+    /// The event type (`job_new`, `job_closed` or `company_new`).
+    pub(crate) kind: types::WebhookEventType,
     pub(crate) record: Record,
     pub(crate) triggered_at: DateTime<Utc>,
     pub(crate) created_at: DateTime<Utc>,
@@ -77,11 +85,13 @@ pub(crate) struct Event {
     pub(crate) charged: bool,
 }
 
-/// A webhook and its secret (which the API never echoes).
+/// A webhook, its secret (which the API never echoes) and the event types it listens to.
 #[derive(Debug, Clone)]
 pub(crate) struct Hook {
     pub(crate) webhook: types::Webhook,
     pub(crate) secret: Option<String>,
+    /// `active_event_types` as given; `None`: the primary type of its search.
+    pub(crate) active: Option<Vec<types::WebhookEventType>>,
 }
 
 /// Everything webhook-related the sandbox holds.
