@@ -38,7 +38,7 @@ struct Deliberate {
 /// lacks: first those documented by March 2026, then those of the July 2026 document (API-NOTES
 /// §10, from a connector manifest generated from TheirStack's live document; its responses were
 /// not captured, so those entries marked INFERRED are our own model).
-const DELIBERATE: [Deliberate; 17] = [
+const DELIBERATE: [Deliberate; 18] = [
     // Webhook signing: creating or updating a webhook can set a signing secret.
     Deliberate {
         owners: &["WebhookCreate", "WebhookUpdate"],
@@ -123,6 +123,13 @@ const DELIBERATE: [Deliberate; 17] = [
         paths: &[".active_event_types"],
         changes: &["added"],
         reason: "active_event_types arrived with job_closed",
+    },
+    // The webhook echoes the event types it delivers (inferred: no response was captured).
+    Deliberate {
+        owners: &["Webhook"],
+        paths: &[".active_event_types"],
+        changes: &["added"],
+        reason: "a webhook that takes active_event_types reports them (inferred)",
     },
     // July 2026: the aggregated event count groups by several dimensions at once.
     Deliberate {
