@@ -106,7 +106,7 @@ impl Limiter {
         max_wait: Duration,
     ) -> Result<Slot, Refusal> {
         let mut state = self.lock();
-        state.prune(now);
+        state.prune(now, self.margin);
         let mut at = now;
         if let Some(last) = state.log.back() {
             at = at.max(last.at);
@@ -271,22 +271,25 @@ fn names_agree(ours: Option<&str>, reported: Option<&str>) -> bool {
 }
 
 impl State {
-    /// Drops what no quota can count any more: entries older than the longest window, and all
-    /// but the most recent `max(requests)` entries already sent (reservations still ahead are
-    /// never dropped, and do not push sent entries out: a response may still have to be
-    /// matched against those).
-    fn prune(&mut self, now: Instant) {
+    /// Drops what no quota can count and no answer still to come can be matched against:
+    /// entries sent more than the longest window before the oldest send an answer may still be
+    /// about (one more window back, or twice the smoothed latency when that is longer, plus the
+    /// margin), and all but the most recent `4 × max(requests)` entries already sent.
+    /// Reservations still ahead are never dropped and do not push sent entries out.
+    fn prune(&mut self, now: Instant, margin: Duration) {
         self.blocked.retain(|(_, until)| *until > now);
         let longest = self.quotas.iter().map(|q| q.window).max();
-        let keep = self.quotas.iter().map(|q| q.requests as usize).max();
+        let keep = self.quotas.iter().map(|q| 4 * q.requests as usize).max();
         let (Some(longest), Some(keep)) = (longest, keep) else {
             // No quota: only reservations still ahead matter.
             self.log.retain(|e| e.at > now);
             return;
         };
+        let lag = longest.max(self.latency.unwrap_or_default() * 2) + margin;
+        let edge = now.checked_sub(longest + lag);
         let ahead = self.log.iter().rev().take_while(|e| e.at > now).count();
         while let Some(front) = self.log.front() {
-            let too_old = now.checked_sub(longest).is_some_and(|edge| front.at < edge);
+            let too_old = edge.is_some_and(|edge| front.at < edge);
             if front.at <= now && (too_old || self.log.len() - ahead > keep) {
                 self.log.pop_front();
             } else {
@@ -518,6 +521,29 @@ mod tests {
         let s = Duration::from_secs;
         assert_eq!(times, [s(1), s(1), s(2)], "nothing was added");
         queued.into_iter().for_each(Slot::commit);
+    }
+
+    /// Answers that take longer than the window come back after the next requests took their
+    /// slots: the requests they are about are still in the log.
+    #[tokio::test(start_paused = true)]
+    async fn answers_slower_than_the_window_are_still_matched() {
+        let limiter = limiter(Tier::Paid.quotas());
+        let start = Instant::now();
+        for _ in 0..4 {
+            limiter.reserve(start, LONG).unwrap().commit();
+        }
+        // The four answers come back at 1,002..1,005 ms, each with what the server saw at its
+        // arrival; after each, the next page's request takes its slot.
+        let mut times = Vec::new();
+        for (i, remaining) in [3, 2, 1, 0].into_iter().enumerate() {
+            let now = start + Duration::from_millis(1_002 + i as u64);
+            let state = format!(r#""per-second";r={remaining};t=1"#);
+            limiter.observe(now, start, &reported(r#""per-second";q=4;w=1"#, &state));
+            let slot = limiter.reserve(now, LONG).unwrap();
+            times.push((slot.at - start).as_millis());
+            slot.commit();
+        }
+        assert_eq!(times, [1_002, 1_003, 1_004, 1_005], "nothing was added");
     }
 
     #[tokio::test(start_paused = true)]
