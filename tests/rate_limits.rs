@@ -219,7 +219,7 @@ async fn pull_40_pages(look_ahead: LookAhead, latency: Duration, clock: HeaderCl
 
 #[tokio::test(start_paused = true)]
 async fn a_40_page_pull_meets_no_429_and_deeper_look_ahead_is_never_slower() {
-    for (latency, clock) in [MS(50), MS(300), S(1)]
+    for (latency, clock) in [MS(50), MS(300), S(1), MS(1_001)]
         .into_iter()
         .flat_map(|l| [(l, HeaderClock::Arrival), (l, HeaderClock::Answer)])
     {
