@@ -134,7 +134,7 @@ async fn send_with_retries(
                 let state = RateLimit::from_headers(response.headers());
                 let rate_limit_reset = state.as_ref().and_then(RateLimit::wait);
                 if let Some(state) = &state {
-                    limiter.observe(Instant::now(), state);
+                    limiter.observe(Instant::now(), sent, state);
                 }
                 if let Some(id) = response
                     .headers()

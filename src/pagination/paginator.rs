@@ -31,7 +31,8 @@ pub enum LookAhead {
     Fixed(usize),
     /// As many as the rate limit can use: once a response has come back, the depth that keeps
     /// the endpoint group's allowed rate busy at the measured latency (`rate × latency`, rounded
-    /// up, at most [`LookAhead::AUTO_MAX`]); one at a time before that.
+    /// up, at most [`LookAhead::AUTO_MAX`]); before that, the quota of the shortest window (the
+    /// burst it lets out at once), or one when the group has no quota.
     Auto,
 }
 

@@ -128,7 +128,14 @@ impl<S: Source> State<S> {
             LookAhead::Auto => {
                 let group = EndpointGroup::of(S::OPERATION);
                 let Some(latency) = self.client.observed_latency(group) else {
-                    return 1;
+                    // Before any answer: the burst the shortest window allows, which goes out
+                    // at once whatever the latency (one at a time leaves that window idle for a
+                    // whole latency).
+                    return self
+                        .client
+                        .rate_limit_quotas(group)
+                        .first()
+                        .map_or(1, |q| (q.requests as usize).clamp(1, LookAhead::AUTO_MAX));
                 };
                 let busy = match self.client.sustained_rate(group) {
                     Some(rate) => (rate * latency.as_secs_f64()).ceil(),

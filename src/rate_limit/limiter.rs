@@ -106,7 +106,7 @@ impl Limiter {
         max_wait: Duration,
     ) -> Result<Slot, Refusal> {
         let mut state = self.lock();
-        state.prune(now);
+        state.prune(now, self.margin);
         let mut at = now;
         if let Some(last) = state.log.back() {
             at = at.max(last.at);
@@ -155,10 +155,11 @@ impl Limiter {
         }
     }
 
-    /// Learns from a response's headers, read at `now`: the server's quotas replace the assumed
-    /// ones, and requests the server counts beyond those in the log (another process on the
-    /// same key) are added to it. Values that make no sense are ignored.
-    pub(crate) fn observe(&self, now: Instant, reported: &RateLimit) {
+    /// Learns from a response's headers, read at `now`, to a request sent at `sent`: the
+    /// server's quotas replace the assumed ones, and requests the server counts beyond those in
+    /// the log (another process on the same key) are added to it. Values that make no sense are
+    /// ignored.
+    pub(crate) fn observe(&self, now: Instant, sent: Instant, reported: &RateLimit) {
         let mut state = self.lock();
         state.last = Some(reported.clone());
         let learned: Vec<Quota> = reported
@@ -223,7 +224,7 @@ impl Limiter {
         }
         corrections.sort_by_key(|(quota, _, _)| quota.window);
         for (quota, used, reset) in corrections {
-            state.add_unseen(now, &quota, used, reset);
+            state.add_unseen(now, sent, self.margin, &quota, used, reset);
         }
     }
 
@@ -270,20 +271,26 @@ fn names_agree(ours: Option<&str>, reported: Option<&str>) -> bool {
 }
 
 impl State {
-    /// Drops what no quota can count any more: entries older than the longest window, and all
-    /// but the most recent `max(requests)` entries.
-    fn prune(&mut self, now: Instant) {
+    /// Drops what no quota can count and no answer still to come can be matched against:
+    /// entries sent more than the longest window before the oldest send an answer may still be
+    /// about (one more window back, or twice the smoothed latency when that is longer, plus the
+    /// margin), and all but the most recent `4 × max(requests)` entries already sent.
+    /// Reservations still ahead are never dropped and do not push sent entries out.
+    fn prune(&mut self, now: Instant, margin: Duration) {
         self.blocked.retain(|(_, until)| *until > now);
         let longest = self.quotas.iter().map(|q| q.window).max();
-        let keep = self.quotas.iter().map(|q| q.requests as usize).max();
+        let keep = self.quotas.iter().map(|q| 4 * q.requests as usize).max();
         let (Some(longest), Some(keep)) = (longest, keep) else {
             // No quota: only reservations still ahead matter.
             self.log.retain(|e| e.at > now);
             return;
         };
+        let lag = longest.max(self.latency.unwrap_or_default() * 2) + margin;
+        let edge = now.checked_sub(longest + lag);
+        let ahead = self.log.iter().rev().take_while(|e| e.at > now).count();
         while let Some(front) = self.log.front() {
-            let too_old = now.checked_sub(longest).is_some_and(|edge| front.at < edge);
-            if too_old || self.log.len() > keep {
+            let too_old = edge.is_some_and(|edge| front.at < edge);
+            if front.at <= now && (too_old || self.log.len() - ahead > keep) {
                 self.log.pop_front();
             } else {
                 break;
@@ -293,15 +300,33 @@ impl State {
 
     /// The server counts `used` requests in `quota`'s window; adds those the log lacks, at the
     /// time that makes them leave the window when the server says it resets.
-    fn add_unseen(&mut self, now: Instant, quota: &Quota, used: u64, reset: Duration) {
+    ///
+    /// The server may have taken its count when the request arrived (about `sent`) or when it
+    /// answered (about `now`); the log's count is taken for both (the first within `margin`
+    /// either side, for arrival-time jitter) and the larger one is believed, so that neither a
+    /// request of ours that left the window while the answer travelled back nor one sent
+    /// meanwhile is ever taken for another process's.
+    fn add_unseen(
+        &mut self,
+        now: Instant,
+        sent: Instant,
+        margin: Duration,
+        quota: &Quota,
+        used: u64,
+        reset: Duration,
+    ) {
         let Some(since) = now.checked_sub(quota.window) else {
             return;
         };
-        let seen = self
-            .log
-            .iter()
-            .filter(|e| e.at > since && e.at <= now)
-            .count() as u64;
+        let count = |after: Option<Instant>, until: Instant| {
+            self.log
+                .iter()
+                .filter(|e| after.is_none_or(|a| e.at > a) && e.at <= until)
+                .count() as u64
+        };
+        let at_answer = count(Some(since), now);
+        let at_arrival = count(sent.checked_sub(quota.window + margin), sent + margin);
+        let seen = at_answer.max(at_arrival);
         let missing = used.saturating_sub(seen).min(u64::from(quota.requests));
         if missing == 0 {
             return;
@@ -406,8 +431,10 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn the_server_policy_replaces_the_assumed_tier() {
         let limiter = limiter(Tier::Paid.quotas());
+        let now = Instant::now();
         limiter.observe(
-            Instant::now(),
+            now,
+            now,
             &reported(r#""per-second";q=4;w=1, "per-minute";q=10;w=60"#, ""),
         );
         let quotas: Vec<(u32, u64)> = limiter
@@ -426,6 +453,7 @@ mod tests {
         // The server counts 9 of 10 in the minute window; the log knows of 1.
         limiter.observe(
             now,
+            now,
             &reported(
                 r#""per-second";q=4;w=1, "per-minute";q=10;w=60"#,
                 r#""per-second";r=3;t=1, "per-minute";r=1;t=40"#,
@@ -442,6 +470,82 @@ mod tests {
         );
     }
 
+    /// A server that reports the state it saw at arrival, read when the answer comes back:
+    /// requests of ours that left the window meanwhile are not another process's.
+    #[tokio::test(start_paused = true)]
+    async fn requests_of_ours_that_left_the_window_are_not_another_process_s() {
+        let limiter = limiter(Tier::Paid.quotas());
+        let start = Instant::now();
+        let at = |ms: u64| start + Duration::from_millis(ms);
+        for ms in [0, 0, 300, 300, 1_000, 1_000] {
+            limiter.reserve(at(ms), LONG).unwrap().commit();
+        }
+        // The pair sent at 1 s was counted on arrival with the pair of 300 ms (r=0, the oldest
+        // leaving in 300 ms, rounded up to 1 s); the answer comes back at 1.3 s, when the pair
+        // of 300 ms has left the window: the log holds every request the server counted.
+        let full = reported(r#""per-second";q=4;w=1"#, r#""per-second";r=0;t=1"#);
+        limiter.observe(at(1_300), at(1_000), &full);
+        let next = limiter.reserve(at(1_300), LONG).unwrap();
+        assert_eq!(
+            next.at - start,
+            Duration::from_millis(1_300),
+            "nothing was added for another process"
+        );
+    }
+
+    /// Reservations queued beyond the largest quota do not push requests already sent out of
+    /// the log: an answer about those is still matched.
+    #[tokio::test(start_paused = true)]
+    async fn a_long_queue_keeps_the_requests_already_sent() {
+        let limiter = limiter(Tier::Paid.quotas());
+        let start = Instant::now();
+        // Four sent at 0, two queued for 1 s.
+        let queued: Vec<Slot> = (0..6)
+            .map(|_| limiter.reserve(start, LONG).unwrap())
+            .collect();
+        // The four at 0 are answered at 300 ms: the server counts exactly them.
+        let now = start + Duration::from_millis(300);
+        limiter.observe(
+            now,
+            start,
+            &reported(r#""per-second";q=4;w=1"#, r#""per-second";r=0;t=1"#),
+        );
+        let times: Vec<Duration> = (0..3)
+            .map(|_| {
+                let slot = limiter.reserve(now, LONG).unwrap();
+                let at = slot.at - start;
+                slot.commit();
+                at
+            })
+            .collect();
+        let s = Duration::from_secs;
+        assert_eq!(times, [s(1), s(1), s(2)], "nothing was added");
+        queued.into_iter().for_each(Slot::commit);
+    }
+
+    /// Answers that take longer than the window come back after the next requests took their
+    /// slots: the requests they are about are still in the log.
+    #[tokio::test(start_paused = true)]
+    async fn answers_slower_than_the_window_are_still_matched() {
+        let limiter = limiter(Tier::Paid.quotas());
+        let start = Instant::now();
+        for _ in 0..4 {
+            limiter.reserve(start, LONG).unwrap().commit();
+        }
+        // The four answers come back at 1,002..1,005 ms, each with what the server saw at its
+        // arrival; after each, the next page's request takes its slot.
+        let mut times = Vec::new();
+        for (i, remaining) in [3, 2, 1, 0].into_iter().enumerate() {
+            let now = start + Duration::from_millis(1_002 + i as u64);
+            let state = format!(r#""per-second";r={remaining};t=1"#);
+            limiter.observe(now, start, &reported(r#""per-second";q=4;w=1"#, &state));
+            let slot = limiter.reserve(now, LONG).unwrap();
+            times.push((slot.at - start).as_millis());
+            slot.commit();
+        }
+        assert_eq!(times, [1_002, 1_003, 1_004, 1_005], "nothing was added");
+    }
+
     #[tokio::test(start_paused = true)]
     async fn nonsense_headers_change_nothing() {
         let limiter = limiter(Tier::Paid.quotas());
@@ -452,7 +556,7 @@ mod tests {
             ("", r#""per-second";r=99;t=1"#),
             ("", r#""unknown";r=0;t=99999999"#),
         ] {
-            limiter.observe(now, &reported(policy, state));
+            limiter.observe(now, now, &reported(policy, state));
         }
         let quotas = limiter.quotas();
         assert_eq!((quotas.len(), quotas[0].requests), (1, 4));

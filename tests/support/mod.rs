@@ -6,6 +6,7 @@ pub mod fake_search;
 pub mod faults;
 pub mod scripted;
 pub mod tracing_capture;
+pub mod windowed;
 
 use httpmock::MockServer;
 use theirstack::{Client, RetryPolicy};
