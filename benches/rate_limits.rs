@@ -296,9 +296,10 @@ fn tally(results: Vec<Result<(), Error>>) -> (usize, Option<String>) {
     (failed, first)
 }
 
-/// The depth `Auto` settles on: `rate × latency` rounded up, within 1..=8.
+/// The depth `Auto` settles on: the 4/s window's quota times the windows the latency spans,
+/// within 1..=8.
 fn auto_depth(latency: Duration) -> usize {
-    ((4.0 * latency.as_secs_f64()).ceil() as usize).clamp(1, LookAhead::AUTO_MAX)
+    (4 * latency.as_secs_f64().ceil().max(1.0) as usize).clamp(1, LookAhead::AUTO_MAX)
 }
 
 fn label(look_ahead: LookAhead, latency: Duration) -> String {

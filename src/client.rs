@@ -25,8 +25,9 @@ pub const BASE_URL_ENV: &str = "THEIRSTACK_BASE_URL";
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default time allowed for one attempt, body included.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(120);
-/// Default longest pause the client takes on its own to let a rate-limit window reset.
-pub const DEFAULT_MAX_PACING_WAIT: Duration = Duration::from_secs(60);
+/// Default longest time a request waits for its rate-limit slot: a full minute window and its
+/// margin, so that the free tier's 11th request in a minute waits instead of failing.
+pub const DEFAULT_MAX_PACING_WAIT: Duration = Duration::from_secs(65);
 
 /// An API key. Its `Debug` output is redacted, and it has no `Display`.
 #[derive(Clone)]
@@ -155,11 +156,6 @@ impl Client {
     /// The smoothed time responses of a group took to come back, once one did.
     pub(crate) fn observed_latency(&self, group: EndpointGroup) -> Option<Duration> {
         self.shared().limiters.group(group).latency()
-    }
-
-    /// Requests per second a group's quotas allow in the long run (`None`: no quota known).
-    pub(crate) fn sustained_rate(&self, group: EndpointGroup) -> Option<f64> {
-        self.shared().limiters.group(group).sustained_rate()
     }
 
     /// The generated client ([`api::Client`]), whose methods are the API's operations.

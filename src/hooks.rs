@@ -134,7 +134,8 @@ async fn send_with_retries(
                 let state = RateLimit::from_headers(response.headers());
                 let rate_limit_reset = state.as_ref().and_then(RateLimit::wait);
                 if let Some(state) = &state {
-                    limiter.observe(Instant::now(), sent, state);
+                    let refused = response.status() == reqwest::StatusCode::TOO_MANY_REQUESTS;
+                    limiter.observe_answer(Instant::now(), sent, state, refused);
                 }
                 if let Some(id) = response
                     .headers()

@@ -350,7 +350,7 @@ async fn a_window_reset_beyond_the_maximum_fails_at_once_without_sending() {
         message.contains("per-day") && message.contains("86400.0 s"),
         "{message}"
     );
-    assert!(message.contains("max_pacing_wait (60.0 s)"), "{message}");
+    assert!(message.contains("max_pacing_wait (65.0 s)"), "{message}");
     assert_eq!(server.received().len(), 1, "the second search was not sent");
 }
 

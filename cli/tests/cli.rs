@@ -1018,6 +1018,8 @@ fn exit_code_4_when_the_account_has_no_credits() {
 #[test]
 fn exit_code_4_when_credits_run_out_mid_pull_after_the_rows_that_arrived() {
     let s = sandbox(SandboxConfig::default().api_credits(15));
+    // One request at a time: with several in flight the sandbox may serve a later page before
+    // an earlier one, and which rows the balance pays for then depends on that order.
     let (code, stdout, stderr) = run(cli(&s).args([
         "jobs",
         "search",
@@ -1027,6 +1029,8 @@ fn exit_code_4_when_credits_run_out_mid_pull_after_the_rows_that_arrived() {
         "40",
         "--page-size",
         "10",
+        "--look-ahead",
+        "1",
         "--format",
         "ndjson",
     ]));

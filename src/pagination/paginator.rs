@@ -29,10 +29,10 @@ pub struct Paginator<S> {
 pub enum LookAhead {
     /// At most this many (1: one after the other, the default).
     Fixed(usize),
-    /// As many as the rate limit can use: once a response has come back, the depth that keeps
-    /// the endpoint group's allowed rate busy at the measured latency (`rate × latency`, rounded
-    /// up, at most [`LookAhead::AUTO_MAX`]); before that, the quota of the shortest window (the
-    /// burst it lets out at once), or one when the group has no quota.
+    /// As many as the rate limit can use: the quota of the endpoint group's shortest window (the
+    /// burst it lets out at once) times the windows the measured latency spans, at most
+    /// [`LookAhead::AUTO_MAX`] (before any answer, the burst alone); one at a time when the group
+    /// has no known quota. Requests past what the limit allows wait for their slots.
     Auto,
 }
 

@@ -126,22 +126,19 @@ impl<S: Source> State<S> {
         match self.look_ahead {
             LookAhead::Fixed(n) => n.max(1),
             LookAhead::Auto => {
+                // Enough requests to use the shortest window's whole burst, once per window the
+                // measured latency spans (before any answer, the burst alone).
                 let group = EndpointGroup::of(S::OPERATION);
-                let Some(latency) = self.client.observed_latency(group) else {
-                    // Before any answer: the burst the shortest window allows, which goes out
-                    // at once whatever the latency (one at a time leaves that window idle for a
-                    // whole latency).
-                    return self
-                        .client
-                        .rate_limit_quotas(group)
-                        .first()
-                        .map_or(1, |q| (q.requests as usize).clamp(1, LookAhead::AUTO_MAX));
+                let quotas = self.client.rate_limit_quotas(group);
+                let Some(shortest) = quotas.first() else {
+                    // No known limit: one at a time, rather than guess how much it takes.
+                    return 1;
                 };
-                let busy = match self.client.sustained_rate(group) {
-                    Some(rate) => (rate * latency.as_secs_f64()).ceil(),
-                    None => LookAhead::AUTO_MAX as f64,
-                };
-                (busy as usize).clamp(1, LookAhead::AUTO_MAX)
+                let latency = self.client.observed_latency(group).unwrap_or_default();
+                let windows = (latency.as_secs_f64() / shortest.window.as_secs_f64())
+                    .ceil()
+                    .max(1.0);
+                ((shortest.requests as f64 * windows) as usize).clamp(1, LookAhead::AUTO_MAX)
             }
         }
     }

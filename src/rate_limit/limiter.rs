@@ -159,7 +159,21 @@ impl Limiter {
     /// server's quotas replace the assumed ones, and requests the server counts beyond those in
     /// the log (another process on the same key) are added to it. Values that make no sense are
     /// ignored.
+    #[cfg(test)]
     pub(crate) fn observe(&self, now: Instant, sent: Instant, reported: &RateLimit) {
+        self.observe_answer(now, sent, reported, false);
+    }
+
+    /// [`observe`](Self::observe) for an answer that may be a refusal (429): then a window it
+    /// reports exhausted holds every request until its reset, whatever the log says (the log
+    /// counted the refused request, which the server did not, and may not see a neighbour).
+    pub(crate) fn observe_answer(
+        &self,
+        now: Instant,
+        sent: Instant,
+        reported: &RateLimit,
+        refused: bool,
+    ) {
         let mut state = self.lock();
         state.last = Some(reported.clone());
         let learned: Vec<Quota> = reported
@@ -220,6 +234,9 @@ impl Limiter {
             if remaining > limit || limit != u64::from(quota.requests) {
                 continue;
             }
+            if refused && remaining == 0 {
+                state.blocked.push((quota.clone(), now + reset));
+            }
             corrections.push((quota, limit - remaining, reset));
         }
         corrections.sort_by_key(|(quota, _, _)| quota.window);
@@ -250,15 +267,6 @@ impl Limiter {
     /// The quotas in force, shortest window first.
     pub(crate) fn quotas(&self) -> Vec<Quota> {
         self.lock().quotas.clone()
-    }
-
-    /// Requests per second the quotas allow in the long run (`None`: no quota).
-    pub(crate) fn sustained_rate(&self) -> Option<f64> {
-        self.lock()
-            .quotas
-            .iter()
-            .map(Quota::rate)
-            .min_by(f64::total_cmp)
     }
 }
 
@@ -563,5 +571,29 @@ mod tests {
         for _ in 0..4 {
             assert_eq!(limiter.reserve(now, LONG).unwrap().at, now);
         }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_refusal_that_reports_a_window_exhausted_holds_requests_until_its_reset() {
+        let full = reported(r#""per-second";q=4;w=1"#, r#""per-second";r=0;t=1"#);
+        let start = Instant::now();
+        let half = start + Duration::from_millis(500);
+        let mut next = Vec::new();
+        for refused in [false, true] {
+            let limiter = limiter(Tier::Paid.quotas());
+            for _ in 0..4 {
+                limiter.reserve(start, LONG).unwrap().commit();
+            }
+            // Half a second later the server says the window is full for one more second: its
+            // count agrees with the log, so only a refusal says the log frees too early.
+            limiter.observe_answer(half, half, &full, refused);
+            next.push(limiter.reserve(half, LONG).unwrap().at - start);
+        }
+        assert_eq!(next[0], Duration::from_secs(1), "the log's own schedule");
+        assert_eq!(
+            next[1],
+            Duration::from_millis(1_500),
+            "held until the reported reset"
+        );
     }
 }
