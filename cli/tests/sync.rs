@@ -52,14 +52,17 @@ impl World {
         self.path("t.db").display().to_string()
     }
 
-    /// The arguments of `sync jobs --name NAME --filters FILE --db DB EXTRA...`.
+    /// The arguments of `sync jobs --name NAME --filters FILE --db DB EXTRA...` (`-`: stdin).
     fn sync_args(&self, db: &str, name: &str, filters: &str, extra: &[&str]) -> Vec<String> {
         let mut args: Vec<String> = ["--base-url", &self.fake.url(), "--api-key", KEY]
             .iter()
             .map(|s| s.to_string())
             .collect();
         args.extend(["sync", "jobs", "--name", name, "--filters"].map(String::from));
-        args.push(self.path(filters).display().to_string());
+        args.push(match filters {
+            "-" => "-".to_owned(),
+            file => self.path(file).display().to_string(),
+        });
         args.extend(["--db", db].map(String::from));
         args.extend(extra.iter().map(|s| s.to_string()));
         args
@@ -70,6 +73,16 @@ impl World {
         let mut cmd = bare();
         cmd.args(self.sync_args(db, name, filters, extra));
         cmd
+    }
+
+    /// `sync jobs` with `filters.json` on a pseudo-terminal.
+    fn on_a_terminal(&self, db: &str, name: &str, extra: &[&str]) -> rexpect::session::PtySession {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("theirstack"));
+        cmd.env_remove("THEIRSTACK_API_KEY")
+            .env_remove("THEIRSTACK_BASE_URL")
+            .env_remove("THEIRSTACK_DB")
+            .args(self.sync_args(db, name, "filters.json", extra));
+        rexpect::session::spawn_command(cmd, Some(30_000)).unwrap()
     }
 
     /// The latest `discovered_at` of the fake's jobs.
@@ -110,6 +123,14 @@ fn synced(cmd: &mut Command) -> String {
     assert!(stdout.is_empty(), "nothing on stdout: {stdout}");
     assert_eq!(stderr.lines().count(), 1, "one summary line: {stderr}");
     stderr.trim_end().to_owned()
+}
+
+/// The exit code of a program on a pseudo-terminal, once it ends.
+fn exit_code(pty: rexpect::session::PtySession) -> i32 {
+    match pty.process.wait().unwrap() {
+        nix::sys::wait::WaitStatus::Exited(_, code) => code,
+        other => panic!("{other:?}"),
+    }
 }
 
 /// `sync status` of `db` (json), no key needed.
@@ -298,6 +319,10 @@ fn changed_filters_are_refused_unless_reset() {
         line.starts_with("sync us (incremental): 0 new rows"),
         "{line}"
     );
+    // The same filters from stdin.
+    let wider = std::fs::read_to_string(w.path("wider.json")).unwrap();
+    let line = synced(w.sync(&db, "us", "-", &[]).write_stdin(wider));
+    assert!(line.starts_with("sync us (incremental): "), "{line}");
     // --quiet: not even the summary.
     let (code, stdout, stderr) = run(&mut w.sync(&db, "us", "wider.json", &["--quiet"]));
     assert_eq!((code, stdout.as_str(), stderr.as_str()), (0, "", ""));
@@ -334,6 +359,26 @@ fn the_credit_guard_refuses_a_large_sync_without_a_terminal() {
         assert_eq!(s.credits, 0);
     });
 
+    // On a terminal it asks: declined, nothing is spent (4); accepted, the sync runs.
+    let mut pty = w.on_a_terminal(&db, "asked", &[]);
+    pty.exp_string(
+        "this sync could spend up to 1500 credits (1500 matching rows). Continue? [y/N]",
+    )
+    .unwrap();
+    pty.send_line("n").unwrap();
+    pty.exp_string("cancelled; nothing was spent").unwrap();
+    assert_eq!(exit_code(pty), 4);
+    assert_eq!(w.fake.with(|s| (s.requests.len(), s.credits)), (2, 0));
+    let mut pty = w.on_a_terminal(&db, "asked", &[]);
+    pty.exp_string("Continue? [y/N]").unwrap();
+    pty.send_line("y").unwrap();
+    pty.exp_string("sync asked (backfill): 1500 new rows, 0 updated rows, 1500 credits")
+        .unwrap();
+    pty.exp_eof().unwrap();
+    assert_eq!(exit_code(pty), 0);
+    assert_eq!(w.fake.with(|s| s.credits), 1500);
+    let start = w.marks();
+
     // Capped at 1,000 it runs without asking; the rest costs less than the limit, so the next
     // run counts only the jobs since the watermark and runs too.
     let line = synced(&mut w.sync(&db, "big", "filters.json", &["--max-results", "1000"]));
@@ -343,7 +388,7 @@ fn the_credit_guard_refuses_a_large_sync_without_a_terminal() {
     );
     assert_eq!(
         w.marks().0,
-        1 + 2,
+        start.0 + 2,
         "no count when the cap is under the limit"
     );
     let before = w.marks();
@@ -355,7 +400,7 @@ fn the_credit_guard_refuses_a_large_sync_without_a_terminal() {
     let counted = w.fake.with(|s| s.requests[before.0].clone());
     assert_eq!(counted["blur_company_data"], true, "{counted}");
     assert!(counted["discovered_at_gte"].is_string(), "{counted}");
-    assert_eq!(w.fake.with(|s| s.credits), 1500);
+    assert_eq!(w.fake.with(|s| s.credits), 3000, "each job once per sync");
 
     // --yes and --max-credits skip the count.
     let before = w.marks();
@@ -402,12 +447,7 @@ fn a_held_lock_makes_a_second_run_exit_at_once_or_wait() {
 
     // --wait, on a terminal: it says it waits, then runs once the holder lets go.
     let session = hold();
-    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("theirstack"));
-    cmd.env_remove("THEIRSTACK_API_KEY")
-        .env_remove("THEIRSTACK_BASE_URL")
-        .env_remove("THEIRSTACK_DB")
-        .args(w.sync_args(&db, "l", "filters.json", &["--wait"]));
-    let mut pty = rexpect::session::spawn_command(cmd, Some(30_000)).unwrap();
+    let mut pty = w.on_a_terminal(&db, "l", &["--wait"]);
     let waiting = pty.exp_string("; waiting for it").unwrap();
     assert!(
         waiting.contains(&format!("pid {}", holder.pid)),
@@ -421,10 +461,7 @@ fn a_held_lock_makes_a_second_run_exit_at_once_or_wait() {
         .unwrap();
     let rest = pty.exp_eof().unwrap();
     assert!(!rest.contains(KEY) && !waiting.contains(KEY));
-    match pty.process.wait().unwrap() {
-        nix::sys::wait::WaitStatus::Exited(_, code) => assert_eq!(code, 0),
-        other => panic!("{other:?}"),
-    }
+    assert_eq!(exit_code(pty), 0);
     assert_eq!(w.fake.with(|s| s.credits), 20);
 }
 
