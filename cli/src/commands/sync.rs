@@ -99,11 +99,18 @@ pub async fn jobs(client: &Client, global: &Global, args: SyncJobsArgs) -> Outco
     }
     let store = store::open(&args.db.db).await?;
     let interactive = !global.quiet && io::stderr().is_terminal();
+    let cap = match (global.max_results, global.max_credits) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    // The guard's free count sizes the progress bar when it runs; else the first page's total
+    // does, where a bar is drawn (asking for it makes that request slower).
+    let counted =
+        !global.yes && global.max_credits.is_none() && cap.is_none_or(|c| c > UNASKED_CREDIT_LIMIT);
     let mut job = SyncJobs::new(args.name.clone(), filters)
         .reset(args.reset)
         .wait(args.wait)
-        // The total sizes the progress bar; only worth its cost where a bar is drawn.
-        .with_total(interactive);
+        .with_total(interactive && !counted);
     if let Some(n) = global.max_credits {
         job = job.max_credits(n);
     }
@@ -125,8 +132,7 @@ pub async fn jobs(client: &Client, global: &Global, args: SyncJobsArgs) -> Outco
     let session = job.lock(client, &store, &mut on_lock_event).await?;
     let cap = session.search().row_cap();
     let mut total = cap;
-    let may_overspend = cap.is_none_or(|c| c > UNASKED_CREDIT_LIMIT);
-    if !global.yes && global.max_credits.is_none() && may_overspend {
+    if counted {
         let guarded = match session.estimate().await {
             Ok(estimate) => {
                 total = estimate.rows;
