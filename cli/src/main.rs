@@ -4,9 +4,10 @@
 //! Rule: a pull never spends credits the user did not agree to: it is capped by
 //! `--max-results` / `--max-credits`, and one that could spend more than 1,000 credits runs the
 //! free count first and asks (or, when not interactive, refuses with exit code 4). Errors are one
-//! line on stderr and never contain the key. Exit codes: 0 success; 2 bad usage or input;
-//! 3 unauthorized; 4 insufficient credits or credit cap reached before the request; 5 still rate
-//! limited after retries; 1 anything else.
+//! line on stderr and never contain the key (nor a webhook secret or a database password).
+//! Exit codes: 0 success; 2 bad usage or input; 3 unauthorized; 4 insufficient credits or credit
+//! cap reached before the request; 5 still rate limited after retries; 6 the sync is locked by
+//! another run; 1 anything else.
 
 #[cfg(any(
     theirstack_has = "op:technographics_v1",
@@ -35,7 +36,8 @@ use theirstack::{Client, ErrorKind};
     name = "theirstack",
     version,
     propagate_version = true,
-    max_term_width = 100
+    max_term_width = 100,
+    after_help = EXIT_CODES
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -91,6 +93,12 @@ pub struct Global {
     pub quiet: bool,
 }
 
+const EXIT_CODES: &str = "\
+Exit codes: 0 success; 1 anything else (a network or database error, a failed lookup); 2 bad \
+usage or input (also: a sync's filters changed without --reset); 3 unauthorized; 4 insufficient \
+credits, or the credit guard refused; 5 still rate limited after retries; 6 the sync is locked \
+by another run (without --wait).";
+
 /// A `--look-ahead` value: `auto` or a number of requests from 1 to the deepest `auto` goes.
 fn parse_look_ahead(value: &str) -> Result<LookAhead, String> {
     if value.eq_ignore_ascii_case("auto") {
@@ -118,6 +126,31 @@ pub enum Failure {
     Incomplete(String),
     /// Writing the output failed (1).
     Io(io::Error),
+    /// A sync, a status query or the webhook receiver failed (see [`sync_exit_code`]).
+    Sync(theirstack_sync::SyncError),
+}
+
+/// The exit code of an API failure.
+fn api_exit_code(e: &theirstack::Error) -> u8 {
+    match e.kind() {
+        ErrorKind::InvalidInput | ErrorKind::InvalidRequest => 2,
+        ErrorKind::Unauthorized => 3,
+        ErrorKind::InsufficientCredits => 4,
+        ErrorKind::RateLimited => 5,
+        _ => 1,
+    }
+}
+
+/// The exit code of a sync failure: 2 bad input or changed filters, 6 locked by another run, the
+/// API's codes, 1 for the database and the rest.
+fn sync_exit_code(e: &theirstack_sync::SyncError) -> u8 {
+    use theirstack_sync::SyncError as E;
+    match e {
+        E::InvalidInput(_) | E::FiltersChanged { .. } => 2,
+        E::Locked { .. } => 6,
+        E::Api(e) => api_exit_code(e),
+        _ => 1,
+    }
 }
 
 impl Failure {
@@ -126,13 +159,8 @@ impl Failure {
             Failure::Usage(_) => 2,
             Failure::Credits(_) => 4,
             Failure::Io(_) | Failure::Incomplete(_) => 1,
-            Failure::Api(e) => match e.kind() {
-                ErrorKind::InvalidInput | ErrorKind::InvalidRequest => 2,
-                ErrorKind::Unauthorized => 3,
-                ErrorKind::InsufficientCredits => 4,
-                ErrorKind::RateLimited => 5,
-                _ => 1,
-            },
+            Failure::Api(e) => api_exit_code(e),
+            Failure::Sync(e) => sync_exit_code(e),
         }
     }
 }
@@ -143,6 +171,7 @@ impl std::fmt::Display for Failure {
             Failure::Usage(m) | Failure::Credits(m) | Failure::Incomplete(m) => f.write_str(m),
             Failure::Api(e) => write!(f, "{e}"),
             Failure::Io(e) => write!(f, "cannot write output: {e}"),
+            Failure::Sync(e) => write!(f, "{e}"),
         }
     }
 }
@@ -154,6 +183,7 @@ impl std::error::Error for Failure {
             Failure::Usage(_) | Failure::Credits(_) | Failure::Incomplete(_) => None,
             Failure::Api(e) => e.source(),
             Failure::Io(e) => e.source(),
+            Failure::Sync(e) => e.source(),
         }
     }
 }
@@ -170,6 +200,12 @@ impl From<theirstack::OperationError> for Failure {
     }
 }
 
+impl From<theirstack_sync::SyncError> for Failure {
+    fn from(e: theirstack_sync::SyncError) -> Self {
+        Failure::Sync(e)
+    }
+}
+
 impl From<io::Error> for Failure {
     fn from(e: io::Error) -> Self {
         Failure::Io(e)
@@ -182,6 +218,7 @@ pub type Outcome = Result<(), Failure>;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let key = cli.global.api_key.clone();
+    let secrets = secrets_of(&cli);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -197,10 +234,34 @@ fn main() -> ExitCode {
         // A closed stdout (`| head`) is not an error.
         Err(Failure::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(failure) => {
-            eprintln!("error: {}", error_line(&failure, key.as_deref()));
+            let mut line = error_line(&failure, key.as_deref());
+            for secret in &secrets {
+                line = line.replace(secret.as_str(), "<redacted>");
+            }
+            eprintln!("error: {line}");
             ExitCode::from(failure.exit_code())
         }
     }
+}
+
+/// What besides the key must never be printed: webhook secrets, database passwords.
+fn secrets_of(cli: &Cli) -> Vec<String> {
+    use commands::sync::{SyncCommand, url_password};
+    use commands::webhooks::WebhooksCommand;
+    let (secrets, db) = match &cli.command {
+        Command::Webhooks(WebhooksCommand::Serve(args)) => (args.secrets(), Some(&args.db.db)),
+        Command::Webhooks(WebhooksCommand::Verify { secret, .. }) => (vec![secret.clone()], None),
+        Command::Sync(SyncCommand::Jobs(args)) => (Vec::new(), Some(&args.db.db)),
+        Command::Sync(SyncCommand::Status(args)) => (Vec::new(), Some(&args.db.db)),
+        _ => (Vec::new(), None),
+    };
+    let password = db.and_then(|db| url_password(db)).map(str::to_owned);
+    // As for the key: a string of a few characters would match ordinary words.
+    secrets
+        .into_iter()
+        .chain(password)
+        .filter(|s| s.len() >= 4)
+        .collect()
 }
 
 /// An error (a failure) and its chain of causes (`source()`), on one line: each cause that does
@@ -245,6 +306,12 @@ async fn run(cli: Cli) -> Outcome {
     }) = &command
     {
         return commands::webhooks::verify_delivery(&global, secret, signature.as_deref(), file);
+    }
+    if let Command::Webhooks(commands::webhooks::WebhooksCommand::Serve(args)) = &command {
+        return commands::webhooks_serve::serve(args).await;
+    }
+    if let Command::Sync(commands::sync::SyncCommand::Status(args)) = &command {
+        return commands::sync::status(&global, args).await;
     }
     if let Command::Api(args) = &command {
         // Checked against the document before connecting: the list, or a typo, needs no key.
@@ -291,6 +358,8 @@ async fn dispatch(client: &Client, global: &Global, command: Command) -> Outcome
         Command::BuyingIntents(a) => buying_intents::run(client, global, a).await,
         Command::Credits(c) => credits::run(client, global, c).await,
         Command::Webhooks(c) => webhooks::run(client, global, c).await,
+        Command::Sync(sync::SyncCommand::Jobs(a)) => sync::jobs(client, global, a).await,
+        Command::Sync(sync::SyncCommand::Status(_)) => unreachable_command(),
         Command::Catalog(c) => catalog::run(client, global, c).await,
         Command::SavedSearches(c) => saved_searches::run(client, global, c).await,
         Command::CompanyLists(c) => company_lists::run(client, global, c).await,

@@ -326,6 +326,13 @@ impl Progress {
         }
     }
 
+    /// Sets the bar's length once the total is known (a sync's first page tells it).
+    pub fn set_total(&self, total: u64) {
+        if let Some(bar) = &self.bar {
+            bar.set_length(total);
+        }
+    }
+
     pub fn page(&mut self, rows: u64, credits: u64) {
         self.pages += 1;
         self.rows += rows;

@@ -26,9 +26,11 @@ pub mod jobs;
 pub mod lookup;
 pub mod sandbox;
 pub mod saved_searches;
+pub mod sync;
 #[cfg(theirstack_has = "op:technographics_v1")]
 pub mod technographics;
 pub mod webhooks;
+pub mod webhooks_serve;
 
 use crate::Failure;
 use clap::{Args, Subcommand};
@@ -54,7 +56,10 @@ pub enum Command {
     /// API credit balance and consumption, and requests per day.
     #[command(subcommand)]
     Credits(credits::CreditsCommand),
-    /// Manage webhooks and their events.
+    /// Keep a SQLite or PostgreSQL database of matching jobs current, paying once per job.
+    #[command(subcommand)]
+    Sync(sync::SyncCommand),
+    /// Manage webhooks and their events, and receive them into a database.
     #[command(subcommand)]
     Webhooks(webhooks::WebhooksCommand),
     /// Catalog of technologies, keywords, industries and locations used in filters (free).

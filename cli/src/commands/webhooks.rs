@@ -1,5 +1,6 @@
 //! `theirstack webhooks`: create, change, archive and test webhooks, list and retry their
-//! events, and `verify` a saved delivery against its signature (offline, no key needed).
+//! events, `verify` a saved delivery against its signature (offline, no key needed), and `serve`
+//! (`webhooks_serve.rs`) to receive them.
 
 use super::{PeriodArgs, typed_body};
 use crate::output::{emit, emit_response};
@@ -105,6 +106,9 @@ pub enum WebhooksCommand {
         #[arg(long, value_name = "SECRET")]
         secret: Option<String>,
     },
+    /// Receive signed deliveries into the syncs' database (job.new, company.new, job.closed).
+    #[command(after_help = super::webhooks_serve::SERVE_HELP)]
+    Serve(super::webhooks_serve::ServeArgs),
     /// Check a saved delivery's signature and print the decoded event.
     Verify {
         /// The webhook's signing secret.
@@ -355,7 +359,7 @@ pub async fn run(client: &Client, global: &Global, command: WebhooksCommand) -> 
         W::EventsCount { .. } => Err(Failure::Usage(
             "the API document this CLI was built from cannot count events that way (try with or without --id)".into(),
         )),
-        W::Verify { .. } => unreachable_command(),
+        W::Verify { .. } | W::Serve(_) => unreachable_command(),
     }
 }
 
