@@ -8,11 +8,11 @@
 //! leaves a name open (`number_of_keywords` or `number_of_technologies`, `keywords` or
 //! `technologies`) the sandbox fills both, so code reading either works.
 
-use super::{contains, count, metadata, ok};
+use super::{SubcategoryQuery, contains, count, metadata, ok};
 use crate::data::{Company, Dataset, TECHS, TOPICS};
 use crate::errors::{Failure, built};
 use crate::paging::{Style, list_window};
-use crate::request::{Int, Query};
+use crate::request::Query;
 use crate::state::Shared;
 use axum::response::Response;
 use theirstack::types;
@@ -283,19 +283,11 @@ pub(crate) fn keyword_categories(shared: &Shared, query: &Query) -> Result<Respo
 /// keywords used by the most companies.
 #[cfg(theirstack_has = "op:list_keyword_subcategories_v1")]
 pub(crate) fn keyword_subcategories(shared: &Shared, query: &Query) -> Result<Response, Failure> {
-    let parent = query.get("category_slug");
-    let wanted = query.get("subcategory_slug");
-    if wanted.is_some() && parent.is_none() {
-        return Err(Failure::validation(
-            "`subcategory_slug` must be used together with `category_slug`",
-        ));
-    }
-    let per_category = query
-        .parsed::<Int>("num_technologies_per_category", "an integer")?
-        .map(|Int(n)| n)
-        .unwrap_or(5)
-        .max(0);
-    let per_category = usize::try_from(per_category).unwrap_or(usize::MAX);
+    let SubcategoryQuery {
+        parent,
+        wanted,
+        per_category,
+    } = SubcategoryQuery::read(query)?;
     let snapshot = shared.data();
     let data = &*snapshot;
     let all = catalog();

@@ -52,6 +52,44 @@ fn metadata(total: usize) -> types::BaseMetadata {
 }
 
 /// Whether `text` contains `pattern`, both lowercased.
+/// The query of both subcategory catalogs: the parent `category_slug`, the `subcategory_slug`
+/// (only together with its parent, else a 422) and `num_technologies_per_category` (default 5).
+#[cfg(any(
+    theirstack_has = "op:list_subcategories_v1",
+    theirstack_has = "op:list_keyword_subcategories_v1"
+))]
+struct SubcategoryQuery<'q> {
+    parent: Option<&'q str>,
+    wanted: Option<&'q str>,
+    per_category: usize,
+}
+
+#[cfg(any(
+    theirstack_has = "op:list_subcategories_v1",
+    theirstack_has = "op:list_keyword_subcategories_v1"
+))]
+impl<'q> SubcategoryQuery<'q> {
+    fn read(query: &'q Query) -> Result<Self, Failure> {
+        let parent = query.get("category_slug");
+        let wanted = query.get("subcategory_slug");
+        if wanted.is_some() && parent.is_none() {
+            return Err(Failure::validation(
+                "`subcategory_slug` must be used together with `category_slug`",
+            ));
+        }
+        let per_category = query
+            .parsed::<Int>("num_technologies_per_category", "an integer")?
+            .map(|Int(n)| n)
+            .unwrap_or(5)
+            .max(0);
+        Ok(SubcategoryQuery {
+            parent,
+            wanted,
+            per_category: usize::try_from(per_category).unwrap_or(usize::MAX),
+        })
+    }
+}
+
 fn contains(text: &str, pattern: &str) -> bool {
     text.to_lowercase().contains(&pattern.to_lowercase())
 }

@@ -1,11 +1,11 @@
 //! The technology catalogs: technologies (v0), their parent categories and their subcategories
 //! (v1), from the data's technology catalogue with counts from the synthetic data.
 
-use super::{contains, count, metadata, ok};
+use super::{SubcategoryQuery, contains, count, metadata, ok};
 use crate::data::{Dataset, TECHS, Tech};
 use crate::errors::{Failure, built};
 use crate::paging::{Style, list_window};
-use crate::request::{Int, Query};
+use crate::request::Query;
 use crate::state::Shared;
 use axum::response::Response;
 use theirstack::types;
@@ -171,19 +171,11 @@ pub(crate) fn categories(shared: &Shared, query: &Query) -> Result<Response, Fai
 /// most-used technologies.
 #[cfg(theirstack_has = "op:list_subcategories_v1")]
 pub(crate) fn subcategories(shared: &Shared, query: &Query) -> Result<Response, Failure> {
-    let parent = query.get("category_slug");
-    let wanted = query.get("subcategory_slug");
-    if wanted.is_some() && parent.is_none() {
-        return Err(Failure::validation(
-            "`subcategory_slug` must be used together with `category_slug`",
-        ));
-    }
-    let per_category = query
-        .parsed::<Int>("num_technologies_per_category", "an integer")?
-        .map(|Int(n)| n)
-        .unwrap_or(5)
-        .max(0);
-    let per_category = usize::try_from(per_category).unwrap_or(usize::MAX);
+    let SubcategoryQuery {
+        parent,
+        wanted,
+        per_category,
+    } = SubcategoryQuery::read(query)?;
     let snapshot = shared.data();
     let data = &*snapshot;
     let rows = distinct(|t| (t.category, t.category_slug, t.parent_slug))

@@ -146,20 +146,23 @@ impl CompanyCriteria {
         if self.name_not.contains(&c.name) {
             return false;
         }
-        let lower = c.name.to_lowercase();
-        if !self.name_partial_or.is_empty()
-            && !self
-                .name_partial_or
-                .iter()
-                .any(|p| lower.contains(p.as_str()))
-            || self
-                .name_partial_not
-                .iter()
-                .any(|p| lower.contains(p.as_str()))
-        {
-            return false;
+        if !self.name_partial_or.is_empty() || !self.name_partial_not.is_empty() {
+            let lower = c.name.to_lowercase();
+            if !self.name_partial_or.is_empty()
+                && !self
+                    .name_partial_or
+                    .iter()
+                    .any(|p| lower.contains(p.as_str()))
+                || self
+                    .name_partial_not
+                    .iter()
+                    .any(|p| lower.contains(p.as_str()))
+            {
+                return false;
+            }
         }
-        if let Some(domain) = c.domain.as_deref().map(normalize_domain)
+        if !self.domain_not.is_empty()
+            && let Some(domain) = c.domain.as_deref().map(normalize_domain)
             && self.domain_not.contains(&domain)
         {
             return false;

@@ -190,12 +190,15 @@ impl JobCriteria {
             return false;
         }
         let today = now.date_naive();
-        let title = job.job_title.to_lowercase();
-        if !self.title_or.is_empty() && !self.title_or.iter().any(|p| contains_words(&title, p)) {
-            return false;
-        }
-        if self.title_not.iter().any(|p| contains_words(&title, p)) {
-            return false;
+        if !self.title_or.is_empty() || !self.title_not.is_empty() {
+            let title = job.job_title.to_lowercase();
+            if !self.title_or.is_empty() && !self.title_or.iter().any(|p| contains_words(&title, p))
+            {
+                return false;
+            }
+            if self.title_not.iter().any(|p| contains_words(&title, p)) {
+                return false;
+            }
         }
         let country = job.country_code.as_deref().unwrap_or("");
         if !self.country_or.is_empty() && !self.country_or.iter().any(|c| c == country) {
