@@ -5,7 +5,7 @@
 #
 # Usage: benches/build_time.sh [--release] [--rounds N] [--out FILE]
 # Both crates resolve their dependencies from the workspace's Cargo.lock, so both build the same
-# versions; `--timings` of the theirstack build is kept beside the report.
+# versions; the `--timings` reports of both builds are kept beside the report.
 set -euo pipefail
 
 repo="$(cd "$(dirname "$0")/.." && pwd)"
@@ -79,13 +79,15 @@ build() { # crate dir, target dir → seconds
 
 rows=""
 for round in $(seq 1 "$rounds"); do
-    b=$(build "$work/baseline" "$work/target-baseline-$round")
+    b=$(build "$work/baseline" "$work/target-baseline-$round" --timings)
     t=$(build "$work/with-theirstack" "$work/target-theirstack-$round" --timings)
     ratio=$(echo "scale=3; $t / $b" | bc)
     rows="$rows$(printf '| %s | %.1f s | %.1f s | %.2f× |' "$round" "$b" "$t" "$ratio")
 "
-    cp "$work/target-theirstack-$round/cargo-timings/cargo-timing.html" \
-        "$(dirname "$out")/build_time_timings_$round.html" 2>/dev/null || true
+    for which in baseline theirstack; do
+        cp "$work/target-$which-$round/cargo-timings/cargo-timing.html" \
+            "$(dirname "$out")/build_time_${which}_$round.html" 2>/dev/null || true
+    done
 done
 
 {
