@@ -96,12 +96,22 @@ async fn credits(url: &str) -> u64 {
     CREDITS - balance.api_credits
 }
 
-/// Bytes of one full page's response body.
-async fn page_bytes(url: &str) -> usize {
+/// The body of the backfill's first request: 500 jobs, oldest discovered first (`preview`:
+/// blurred and free).
+fn first_page_body(preview: bool) -> serde_json::Value {
     let mut body: serde_json::Value = serde_json::from_str(FILTERS).unwrap();
     body["limit"] = 500.into();
     body["offset"] = 0.into();
     body["order_by"] = serde_json::json!([{"field": "discovered_at", "desc": false}]);
+    if preview {
+        body["blur_company_data"] = true.into();
+    }
+    body
+}
+
+/// Bytes of one full page's response body.
+async fn page_bytes(url: &str) -> usize {
+    let body = first_page_body(false);
     let response = reqwest::Client::new()
         .post(format!("{url}/v1/jobs/search"))
         .bearer_auth(KEY)
@@ -115,11 +125,7 @@ async fn page_bytes(url: &str) -> usize {
 /// Milliseconds the server takes to answer one 500-job page of the backfill's first request,
 /// alone (a free preview request, timed from the client, 10 times, the mean).
 async fn server_ms_per_page(url: &str) -> f64 {
-    let mut body: serde_json::Value = serde_json::from_str(FILTERS).unwrap();
-    body["limit"] = 500.into();
-    body["offset"] = 0.into();
-    body["blur_company_data"] = true.into();
-    body["order_by"] = serde_json::json!([{"field": "discovered_at", "desc": false}]);
+    let body = first_page_body(true);
     let http = reqwest::Client::new();
     let started = Instant::now();
     for _ in 0..10 {
