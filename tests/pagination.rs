@@ -611,6 +611,7 @@ fn location(id: i64) -> Value {
            "display_name": format!("Place {id}, XX"), "country_name": null})
 }
 
+#[cfg(theirstack_has = "op:get_catalog_technologies_v0")]
 fn technology(page: u64, i: u64) -> Value {
     json!({"name": format!("Tech {page}{i}"), "slug": format!("tech-{page}-{i}")})
 }

@@ -422,7 +422,20 @@ fn saved_searches_from_the_command_line() {
     assert_eq!(created["name"], "Rust jobs");
 }
 
-/// A mock server for the catalog and company lists, which the sandbox does not serve.
+/// A mock server for the catalog and company lists, answering only the exact requests.
+#[cfg(all(
+    theirstack_has = "op:get_catalog_technologies_v0",
+    theirstack_has = "op:get_catalog_industries_v0",
+    theirstack_has = "op:get_catalog_locations_v0",
+    theirstack_has = "op:get_company_lists_v0",
+    theirstack_has = "op:get_company_lists_by_id_v0",
+    theirstack_has = "op:post_company_lists_v0",
+    theirstack_has = "op:get_company_lists_companies_v0",
+    theirstack_has = "op:list_categories_v1",
+    theirstack_has = "op:list_subcategories_v1",
+    theirstack_has = "op:get_catalog_jobs_companies_per_job_country_code_v0",
+    theirstack_has = "op:get_catalog_companies_per_company_country_code_v0",
+))]
 fn mock_server() -> httpmock::MockServer {
     let server = httpmock::MockServer::start();
     server.mock(|when, then| {

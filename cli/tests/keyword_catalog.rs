@@ -1,6 +1,12 @@
-//! `catalog keywords`, `keyword-categories` and `keyword-subcategories`, which the sandbox does
-//! not serve: a mock checks the bearer key and the exact query (the keyword catalog pages by
-//! `page` + `limit`, never `offset`) and answers only that; the rows as printed.
+//! `catalog keywords`, `keyword-categories` and `keyword-subcategories` against a mock that checks
+//! the bearer key and the exact query (the keyword catalog pages by `page` + `limit`, never
+//! `offset`) and answers only that; the rows as printed.
+
+#![cfg(any(
+    theirstack_has = "op:get_catalog_keywords_v0",
+    theirstack_has = "op:list_keyword_categories_v1",
+    theirstack_has = "op:list_keyword_subcategories_v1"
+))]
 
 mod support;
 

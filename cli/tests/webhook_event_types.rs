@@ -1,6 +1,12 @@
-//! Webhook event types, which the sandbox does not serve yet: `webhooks event-types` and
+//! Webhook event types: `webhooks event-types` and
 //! `--active-event-types` on `create` and `update`, against a mock that checks the bearer key and
 //! the exact request and answers only that; unknown values refused before any request.
+
+#![cfg(any(
+    theirstack_has = "op:get_webhooks_event_types_v0",
+    theirstack_has = "WebhookCreate.active_event_types",
+    theirstack_has = "WebhookUpdate.active_event_types"
+))]
 
 mod support;
 
