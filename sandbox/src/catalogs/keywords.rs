@@ -8,7 +8,7 @@
 //! leaves a name open (`number_of_keywords` or `number_of_technologies`, `keywords` or
 //! `technologies`) the sandbox fills both, so code reading either works.
 
-use super::{SubcategoryQuery, contains, count, metadata, ok};
+use super::{SubcategoryQuery, contains, count, distinct, metadata, ok};
 use crate::data::{Company, Dataset, TECHS, TOPICS};
 use crate::errors::{Failure, built};
 use crate::paging::{Style, list_window};
@@ -230,18 +230,6 @@ pub(crate) fn keywords(shared: &Shared, query: &Query) -> Result<Response, Failu
         })
         .collect::<Result<Vec<_>, _>>()?;
     ok(&rows)
-}
-
-/// The distinct values of `key` over the catalog, in catalog order.
-fn distinct<K: PartialEq + Copy>(keywords: &[Keyword], key: impl Fn(&Keyword) -> K) -> Vec<K> {
-    let mut out: Vec<K> = Vec::new();
-    for k in keywords {
-        let v = key(k);
-        if !out.contains(&v) {
-            out.push(v);
-        }
-    }
-    out
 }
 
 /// `GET /v1/catalog/keywords/categories`: the parent categories of technologies and topics, or

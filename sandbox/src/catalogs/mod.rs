@@ -90,6 +90,24 @@ impl<'q> SubcategoryQuery<'q> {
     }
 }
 
+/// The distinct values of `key` over a catalog's rows, in the catalog's order.
+#[cfg(any(
+    theirstack_has = "op:list_categories_v1",
+    theirstack_has = "op:list_subcategories_v1",
+    theirstack_has = "op:list_keyword_categories_v1",
+    theirstack_has = "op:list_keyword_subcategories_v1"
+))]
+fn distinct<T, K: PartialEq + Copy>(rows: &[T], key: impl Fn(&T) -> K) -> Vec<K> {
+    let mut out: Vec<K> = Vec::new();
+    for row in rows {
+        let k = key(row);
+        if !out.contains(&k) {
+            out.push(k);
+        }
+    }
+    out
+}
+
 fn contains(text: &str, pattern: &str) -> bool {
     text.to_lowercase().contains(&pattern.to_lowercase())
 }

@@ -1,7 +1,7 @@
 //! The technology catalogs: technologies (v0), their parent categories and their subcategories
 //! (v1), from the data's technology catalogue with counts from the synthetic data.
 
-use super::{SubcategoryQuery, contains, count, metadata, ok};
+use super::{SubcategoryQuery, contains, count, distinct, metadata, ok};
 use crate::data::{Dataset, TECHS, Tech};
 use crate::errors::{Failure, built};
 use crate::paging::{Style, list_window};
@@ -124,25 +124,13 @@ pub(crate) fn technologies(shared: &Shared, query: &Query) -> Result<Response, F
     ok(&rows)
 }
 
-/// The distinct values of `key` over the catalogue, in catalogue order.
-fn distinct<K: PartialEq + Copy>(key: impl Fn(&Tech) -> K) -> Vec<K> {
-    let mut out: Vec<K> = Vec::new();
-    for t in TECHS {
-        let k = key(t);
-        if !out.contains(&k) {
-            out.push(k);
-        }
-    }
-    out
-}
-
 /// `GET /v1/catalog/technologies/categories`: the parent categories, or the one of
 /// `category_slug` (none when unknown).
 #[cfg(theirstack_has = "op:list_categories_v1")]
 pub(crate) fn categories(shared: &Shared, query: &Query) -> Result<Response, Failure> {
     let wanted = query.get("category_slug");
     let data = shared.data();
-    let rows = distinct(|t| (t.parent, t.parent_slug))
+    let rows = distinct(TECHS, |t| (t.parent, t.parent_slug))
         .into_iter()
         .filter(|(_, slug)| wanted.is_none_or(|w| w == *slug))
         .map(|(name, slug)| {
@@ -178,7 +166,7 @@ pub(crate) fn subcategories(shared: &Shared, query: &Query) -> Result<Response, 
     } = SubcategoryQuery::read(query)?;
     let snapshot = shared.data();
     let data = &*snapshot;
-    let rows = distinct(|t| (t.category, t.category_slug, t.parent_slug))
+    let rows = distinct(TECHS, |t| (t.category, t.category_slug, t.parent_slug))
         .into_iter()
         .filter(|(_, slug, parent_slug)| {
             parent.is_none_or(|p| p == *parent_slug) && wanted.is_none_or(|w| w == *slug)
